@@ -1,0 +1,79 @@
+"""Queries that shape case pages. Each runs a fixed number of queries whatever the size."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, QuerySet
+
+from supervision.accounts.models import User
+from supervision.audit.models import AuditAction, AuditEvent
+from supervision.cases.models import Case, CaseTeamMember, Involvement, Person, TeamRole
+
+MY_CASES_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+
+
+def my_cases(user: User, *, page: int | str | None = 1) -> Page[Case]:
+    cases = (
+        Case.objects.visible_to(user)
+        .select_related("local_authority")
+        .prefetch_related(
+            Prefetch(
+                "people",
+                queryset=Person.objects.filter(role__in=Person.CHILD_ROLES).order_by(
+                    "date_of_birth", "pk"
+                ),
+                to_attr="children",
+            ),
+            Prefetch(
+                "team",
+                queryset=CaseTeamMember.objects.filter(role=TeamRole.SOCIAL_WORKER).select_related(
+                    "practitioner__user"
+                ),
+                to_attr="social_workers",
+            ),
+        )
+        .order_by("family_name", "reference")
+    )
+    return Paginator(cases, MY_CASES_PER_PAGE).get_page(page)
+
+
+@dataclass(frozen=True)
+class CasePage:
+    case: Case
+    people: list[Person]
+    team: list[CaseTeamMember]
+    current: list[Involvement]
+    previous: list[Involvement]
+
+
+def case_page(case: Case) -> CasePage:
+    people = list(case.people.order_by("date_of_birth", "pk"))
+    team = list(
+        case.team.select_related("practitioner__user", "practitioner__agency").order_by(
+            "role", "practitioner__user__full_name"
+        )
+    )
+    involvements = list(
+        case.involvements.select_related("agency", "practitioner__user")
+        .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("pk")))
+        .order_by("agency__name_en", "start_date")
+    )
+    return CasePage(
+        case=case,
+        people=people,
+        team=team,
+        current=[i for i in involvements if i.status == Involvement.Status.CURRENT],
+        previous=[i for i in involvements if i.status == Involvement.Status.PREVIOUS],
+    )
+
+
+def case_views(case: Case, *, page: int | str | None = 1) -> Page[AuditEvent]:
+    views: QuerySet[AuditEvent] = (
+        AuditEvent.objects.filter(case=case, action=AuditAction.VIEW)
+        .select_related("actor__practitioner__agency")
+        .order_by("-occurred_at", "-id")
+    )
+    return Paginator(views, AUDIT_PER_PAGE).get_page(page)

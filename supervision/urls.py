@@ -1,0 +1,30 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+
+from supervision.accounts.views import admin_login
+from supervision.web import views as web_views
+
+# The administration site signs people in through the same two-factor login as everyone.
+admin.site.login = admin_login  # type: ignore[method-assign]
+admin.site.site_header = _("Multi-agency supervision")
+admin.site.site_title = _("Multi-agency supervision")
+admin.site.index_title = _("Administration")
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthz", web_views.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", RedirectView.as_view(pattern_name="cases:my_cases"), name="home"),
+    path("accounts/", include("supervision.accounts.urls")),
+    path("cases/", include("supervision.cases.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler404 = "supervision.web.views.not_found"
+handler403 = "supervision.web.views.forbidden"
+handler500 = "supervision.web.views.server_error"

@@ -1,0 +1,243 @@
+"""The access matrix: every route, every member of the cast, the expected outcome.
+
+A new route fails `test_every_route_is_in_the_matrix` until it is added here with the
+outcome expected for each member of the cast. Outcomes are the status code of the first
+response (no redirects followed).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from allauth.mfa.models import Authenticator
+from axes.models import AccessAttempt
+from django.db.models import Model
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from supervision.audit.models import AuditEvent
+from supervision.cases.access import access_case
+from supervision.cases.models import Case
+from supervision.conftest import Cast
+from supervision.timescales.models import NonWorkingDay
+from supervision.timescales.services import closure_day_add
+
+# Column order of every expectation tuple below.
+WHO = (
+    "social_worker",
+    "involved",
+    "uninvolved",
+    "chair",
+    "quality_officer",
+    "administrator",
+    "anonymous",
+)
+
+
+@dataclass(frozen=True)
+class Row:
+    route: str  # the URL pattern as the resolver lists it
+    url: Callable[[Case, Cast], str]
+    expect: tuple[int, int, int, int, int, int, int]
+
+
+def case_url(name: str) -> Callable[[Case, Cast], str]:
+    return lambda case, cast: reverse(name, kwargs={"reference": case.reference})
+
+
+def named(name: str, **kwargs: object) -> Callable[[Case, Cast], str]:
+    return lambda case, cast: reverse(name, kwargs=kwargs or None)
+
+
+OK, REDIRECT, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 302, 403, 404, 405
+# Everyone signed in is sent on; the anonymous visitor is asked to sign in.
+ALL_OK = (OK,) * 6 + (REDIRECT,)
+SIGNED_IN_REDIRECT = (REDIRECT,) * 7
+ADMIN_ONLY = (REDIRECT,) * 5 + (OK, REDIRECT)
+ADMIN_ONLY_NO_ADD = (REDIRECT,) * 5 + (FORBIDDEN, REDIRECT)
+
+MATRIX: list[Row] = [
+    Row("healthz", named("healthz"), (OK,) * 7),
+    Row("", named("home"), SIGNED_IN_REDIRECT),
+    # Cases: only the case's own people see it; everyone else gets the same 404.
+    Row("cases/", named("cases:my_cases"), ALL_OK),
+    Row(
+        "cases/<str:reference>/",
+        case_url("cases:detail"),
+        (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT),
+    ),
+    Row(
+        "cases/<str:reference>/viewed-by/",
+        case_url("cases:views_log"),
+        (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, REDIRECT),
+    ),
+    # Sign-in and sign-in security.
+    Row("accounts/login/", named("account_login"), (REDIRECT,) * 6 + (OK,)),
+    Row("accounts/logout/", named("account_logout"), (OK,) * 6 + (REDIRECT,)),
+    Row("accounts/inactive/", named("account_inactive"), (OK,) * 7),
+    Row("accounts/signup/", named("account_signup"), (REDIRECT,) * 6 + (OK,)),
+    Row("accounts/reauthenticate/", named("account_reauthenticate"), (OK,) * 6 + (REDIRECT,)),
+    Row("accounts/password/change/", named("account_change_password"), (OK,) * 6 + (REDIRECT,)),
+    Row("accounts/password/reset/", named("account_reset_password"), (OK,) * 7),
+    Row("accounts/password/reset/done/", named("account_reset_password_done"), (OK,) * 7),
+    Row(
+        r"accounts/^password/reset/key/(?P<uidb36>[0-9A-Za-z]+)-(?P<key>.+)/$",
+        named("account_reset_password_from_key", uidb36="zz", key="not-a-key"),
+        (OK,) * 7,
+    ),
+    Row(
+        "accounts/password/reset/key/done/",
+        named("account_reset_password_from_key_done"),
+        (OK,) * 7,
+    ),
+    Row("accounts/2fa/", named("mfa_index"), ALL_OK),
+    Row("accounts/2fa/authenticate/", named("mfa_authenticate"), (REDIRECT,) * 7),
+    Row("accounts/2fa/reauthenticate/", named("mfa_reauthenticate"), ALL_OK),
+    Row("accounts/2fa/totp/activate/", named("mfa_activate_totp"), SIGNED_IN_REDIRECT),
+    # Changing sign-in security asks for the password again first (a redirect).
+    Row("accounts/2fa/totp/deactivate/", named("mfa_deactivate_totp"), SIGNED_IN_REDIRECT),
+    Row("accounts/2fa/recovery-codes/", named("mfa_view_recovery_codes"), SIGNED_IN_REDIRECT),
+    Row(
+        "accounts/2fa/recovery-codes/generate/",
+        named("mfa_generate_recovery_codes"),
+        SIGNED_IN_REDIRECT,
+    ),
+    Row(
+        "accounts/2fa/recovery-codes/download/",
+        named("mfa_download_recovery_codes"),
+        SIGNED_IN_REDIRECT,
+    ),
+    # Administration: administrators only; no case content is registered there.
+    Row("admin/", named("admin:index"), ADMIN_ONLY),
+    Row("admin/login/", named("admin:login"), (FORBIDDEN,) * 5 + (REDIRECT, REDIRECT)),
+    Row("admin/logout/", named("admin:logout"), (REDIRECT,) * 5 + (NOT_ALLOWED, REDIRECT)),
+    Row("admin/password_change/", named("admin:password_change"), ADMIN_ONLY),
+    Row("admin/password_change/done/", named("admin:password_change_done"), ADMIN_ONLY),
+    Row(
+        "admin/autocomplete/", named("admin:autocomplete"), (REDIRECT,) * 5 + (FORBIDDEN, REDIRECT)
+    ),
+    Row("admin/jsi18n/", named("admin:jsi18n"), ADMIN_ONLY),
+    Row(
+        "admin/r/<path:content_type_id>/<path:object_id>/",
+        lambda case, cast: reverse("admin:view_on_site", args=[1, 1]),
+        (REDIRECT,) * 5 + (NOT_FOUND, REDIRECT),
+    ),
+    Row(
+        r"admin/^(?P<app_label>audit|accounts|mfa|axes|agencies|timescales)/$",
+        named("admin:app_list", app_label="agencies"),
+        ADMIN_ONLY,
+    ),
+    Row(
+        "admin/(?P<url>.*)$",
+        lambda case, cast: "/admin/no-such-page/",
+        (*ADMIN_ONLY[:5], NOT_FOUND, REDIRECT),
+    ),
+]
+
+
+def first_pk(model: type[Model]) -> Callable[[Case, Cast], object]:
+    return lambda case, cast: model.objects.order_by("pk").values_list("pk", flat=True)[0]
+
+
+# model: (how to find an object, can add, change page (view-only pages also answer 200),
+#         can delete)
+ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
+    "audit_auditevent": (first_pk(AuditEvent), False, False),
+    "accounts_user": (lambda case, cast: cast.administrator.pk, False, False),
+    "mfa_authenticator": (first_pk(Authenticator), False, True),
+    "axes_accessattempt": (first_pk(AccessAttempt), False, True),
+    "agencies_agency": (lambda case, cast: case.local_authority_id, True, False),
+    "agencies_practitioner": (lambda case, cast: cast.administrator.practitioner.pk, True, False),
+    "timescales_nonworkingday": (
+        lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
+        True,
+        True,
+    ),
+}
+
+
+def admin_page(name: str, pk: Callable[[Case, Cast], object]) -> Callable[[Case, Cast], str]:
+    return lambda case, cast: reverse(name, args=[pk(case, cast)])
+
+
+for model, (pk, can_add, can_delete) in ADMIN_MODELS.items():
+    app, _, name = model.partition("_")
+    base = f"admin/{app}/{name}/"
+    MATRIX += [
+        Row(base, named(f"admin:{model}_changelist"), ADMIN_ONLY),
+        Row(
+            f"{base}add/", named(f"admin:{model}_add"), ADMIN_ONLY if can_add else ADMIN_ONLY_NO_ADD
+        ),
+        Row(
+            f"{base}<path:object_id>/",
+            lambda case, cast, m=model, pk=pk: reverse(
+                f"admin:{m}_change", args=[pk(case, cast)]
+            ).replace("/change/", "/"),
+            (REDIRECT,) * 7,
+        ),
+        Row(f"{base}<path:object_id>/change/", admin_page(f"admin:{model}_change", pk), ADMIN_ONLY),
+        Row(
+            f"{base}<path:object_id>/history/", admin_page(f"admin:{model}_history", pk), ADMIN_ONLY
+        ),
+        Row(
+            f"{base}<path:object_id>/delete/",
+            admin_page(f"admin:{model}_delete", pk),
+            ADMIN_ONLY if can_delete else ADMIN_ONLY_NO_ADD,
+        ),
+    ]
+
+
+@pytest.fixture
+def admin_objects(demo_case, cast):
+    """One of each object the administration pages show."""
+    access_case(cast.social_worker, demo_case.reference)
+    AccessAttempt.objects.create(
+        username="someone@agency.example",
+        ip_address="127.0.0.1",
+        failures_since_start=1,
+        user_agent="test",
+        get_data="",
+        post_data="",
+        http_accept="",
+        path_info="/",
+    )
+    closure_day_add(
+        day=datetime.date(2026, 8, 3),
+        title_en="Office move",
+        title_cy="Symud swyddfa",
+        actor=cast.administrator,
+    )
+
+
+def all_routes() -> set[str]:
+    def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> set[str]:
+        found: set[str] = set()
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                found |= walk(pattern.url_patterns, prefix + str(pattern.pattern))
+            else:
+                found.add(prefix + str(pattern.pattern))
+        return found
+
+    return walk(get_resolver().url_patterns)
+
+
+def test_every_route_is_in_the_matrix():
+    listed = {row.route for row in MATRIX}
+    missing = all_routes() - listed
+    assert not missing, f"Add these routes to the access matrix: {sorted(missing)}"
+    stale = listed - all_routes()
+    assert not stale, f"These matrix rows name routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=[row.route or "/" for row in MATRIX])
+def test_access_matrix(row: Row, cast: Cast, demo_case: Case, admin_objects, client):
+    outcomes = []
+    for who in WHO:
+        client.logout()
+        if who != "anonymous":
+            client.force_login(getattr(cast, who))
+        outcomes.append(client.get(row.url(demo_case, cast)).status_code)
+    assert tuple(outcomes) == row.expect, f"{WHO} got {tuple(outcomes)}"
