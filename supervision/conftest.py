@@ -17,7 +17,9 @@ from dataclasses import dataclass
 import pytest
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.core.cache import cache
 from django.test import Client
+from django.utils import translation
 
 from supervision.accounts.models import User
 from supervision.cases import services as case_services
@@ -56,6 +58,20 @@ def give_totp(user: User) -> str:
     TOTP.activate(user, secret)
     RecoveryCodes.activate(user)
     return secret
+
+
+@pytest.fixture(autouse=True)
+def _fresh_state():
+    """Start every test in English with an empty cache (rate limits live in the cache).
+
+    A request in Welsh leaves Welsh active in the thread, which would change what
+    reverse() returns in the next test.
+    """
+    cache.clear()
+    translation.activate("en-gb")
+    yield
+    translation.deactivate()
+    cache.clear()
 
 
 @pytest.fixture

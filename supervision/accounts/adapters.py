@@ -42,3 +42,12 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]
 
     def get_totp_label(self, user: object) -> str:
         return str(getattr(user, "email", ""))
+
+
+def axes_username(request: HttpRequest, credentials: dict[str, str] | None = None) -> str:
+    """The sign-in name django-axes counts failures against (allauth passes it as `email`)."""
+    if credentials:
+        for key in ("email", "username", "login"):
+            if credentials.get(key):
+                return credentials[key].strip().lower()
+    return str(request.POST.get("login", "")).strip().lower()

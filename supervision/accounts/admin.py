@@ -74,7 +74,8 @@ class UserAdmin(AdministratorOnly, admin.ModelAdmin[User]):
     @admin.action(description=_("Email a link to set a password"))
     def send_password_link(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
         for user in queryset:
-            services.user_send_password_link(user=user, request=request)
+            language = getattr(getattr(user, "practitioner", None), "preferred_language", "en")
+            services.user_send_password_link(user=user, language=language)
 
     @admin.action(description=_("Deactivate (ends their sessions)"))
     def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 
 SESSION_STARTED = "_session_started"
 SESSION_LAST_SEEN = "_session_last_seen"
+LAST_SEEN_RESOLUTION = 60  # seconds
 
 
 class SessionLifetimeMiddleware:
@@ -35,7 +36,8 @@ class SessionLifetimeMiddleware:
             if idle or too_old:
                 logout(request)
                 return redirect(f"{reverse('account_login')}?expired=1")
-            request.session[SESSION_LAST_SEEN] = now
+            if now - last_seen >= LAST_SEEN_RESOLUTION or SESSION_LAST_SEEN not in request.session:
+                request.session[SESSION_LAST_SEEN] = now  # a session write at most once a minute
         return self.get_response(request)
 
 

@@ -4,20 +4,38 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from allauth.account.forms import ResetPasswordForm
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
 
 from supervision.accounts.models import Role, User, UserRole
 from supervision.audit import services as audit
 from supervision.audit.models import AuditAction
 
 
-def user_send_password_link(*, user: User, request: HttpRequest) -> None:
-    """Email the person a one-time link to set their password (also used for resets)."""
-    form = ResetPasswordForm(data={"email": user.email})
-    if form.is_valid():
-        form.save(request)
+def user_send_password_link(*, user: User, language: str = "en") -> None:
+    """Email the person a one-time link to set their password, in their language.
+
+    The link is allauth's password reset link: it works once, and it expires when the
+    password changes. The email names no case and no person other than the recipient.
+    """
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
+    )
+    with translation.override(language):
+        context = {"password_reset_url": settings.SITE_URL.rstrip("/") + path}
+        subject = render_to_string("account/email/password_reset_key_subject.txt", context)
+        body = render_to_string("account/email/password_reset_key_message.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 @transaction.atomic
@@ -27,7 +45,7 @@ def user_invite(
     full_name: str,
     roles: Iterable[str],
     invited_by: User,
-    request: HttpRequest,
+    language: str = "en",
 ) -> User:
     """Create an account with no password and email the person a link to set one."""
     user = User.objects.create_user(email=email, full_name=full_name)
@@ -42,7 +60,7 @@ def user_invite(
         target=user,
         detail={"roles": sorted(role_set)},
     )
-    transaction.on_commit(lambda: user_send_password_link(user=user, request=request))
+    transaction.on_commit(lambda: user_send_password_link(user=user, language=language))
     return user
 
 

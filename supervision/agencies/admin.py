@@ -73,7 +73,6 @@ class PractitionerAdmin(AdministratorOnly, admin.ModelAdmin[Practitioner]):
             preferred_language=form.cleaned_data["preferred_language"],
             roles=form.cleaned_data["roles"],
             invited_by=request.user,  # type: ignore[arg-type]
-            request=request,
         )
         obj.pk = invited.pk
         obj.user = invited.user

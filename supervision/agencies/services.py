@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.http import HttpRequest
 
 from supervision.accounts import services as account_services
 from supervision.accounts.models import User
@@ -24,11 +23,14 @@ def practitioner_invite(
     preferred_language: str,
     roles: Iterable[str],
     invited_by: User,
-    request: HttpRequest,
 ) -> Practitioner:
     """Add a person: an account with no password, their agency and job, and an emailed link."""
     user = account_services.user_invite(
-        email=email, full_name=full_name, roles=roles, invited_by=invited_by, request=request
+        email=email,
+        full_name=full_name,
+        roles=roles,
+        invited_by=invited_by,
+        language=preferred_language,
     )
     practitioner = Practitioner.objects.create(
         user=user, agency=agency, job_title=job_title, preferred_language=preferred_language

@@ -37,12 +37,13 @@ def access_case(user: User, reference: str, access: CaseAccess = CaseAccess.VIEW
     VIEW_AUDIT ("who has viewed this record"): the case's social worker, or an administrator.
     """
     case: Case | None
+    cases = Case.objects.select_related("local_authority").filter(reference=reference)
     if access is CaseAccess.VIEW:
-        case = Case.objects.visible_to(user).filter(reference=reference).first()
+        case = cases.visible_to(user).first()
     elif user.is_authenticated and user.is_active and user.has_role(Role.ADMINISTRATOR):
-        case = Case.objects.filter(reference=reference).first()
+        case = cases.first()
     elif user.is_authenticated and user.is_active:
-        case = Case.objects.filter(reference=reference).filter(_is_case_social_worker(user)).first()
+        case = cases.filter(_is_case_social_worker(user)).first()
     else:
         case = None
     if case is None:
