@@ -58,7 +58,7 @@ def demo_data_load(*, password: str, data_dir: Path = DEMO_DIR) -> list[DemoLogi
             code=row["code"].lower(),
             defaults={
                 "name_en": row["name_en"],
-                "name_cy": row.get("name_cy", ""),
+                "name_cy": row.get("name_cy") or extra["agency_names_cy"].get(row["code"], ""),
                 "type": row["type"],
             },
         )
