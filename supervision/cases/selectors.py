@@ -50,7 +50,11 @@ class CasePage:
 
 
 def case_page(case: Case) -> CasePage:
-    people = list(case.people.order_by("date_of_birth", "pk"))
+    # The children first (youngest last), then the adults.
+    people = sorted(
+        case.people.order_by("date_of_birth", "pk"),
+        key=lambda person: (not person.is_child, person.role != "subject_child"),
+    )
     team = list(
         case.team.select_related("practitioner__user", "practitioner__agency").order_by(
             "role", "practitioner__user__full_name"

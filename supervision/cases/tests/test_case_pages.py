@@ -175,3 +175,10 @@ def test_my_cases_paginates(client):
     assert second.count('class="govuk-link" href="/cases/') == 5
     assert 'rel="next"' in first
     assert 'rel="prev"' in second
+
+
+def test_case_page_lists_the_children_first(client_for, cast, demo_case):
+    page = client_for(cast.involved).get(demo_case.get_absolute_url()).content.decode()
+    people_table = page[page.index("<caption") : page.index("</table>")]
+    order = [people_table.index(name) for name in ("Kai Harries", "Macy Walsh", "Glenys Harries")]
+    assert order == sorted(order)

@@ -13,10 +13,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from supervision.conftest import DEMO_PASSWORD
 from supervision.web.tests.conftest import (
     BrowserCast,
     check_axe,
     check_translated,
+    security_code,
     sign_in,
     untranslated_text,
 )
@@ -136,6 +138,39 @@ def test_uninvolved_practitioner_cannot_tell_the_case_exists(
     assert response is not None
     assert response.status == 404
     assert page.locator("main").inner_text() == real_case_page
+
+
+@pytest.mark.browser
+def test_signing_in_in_welsh(page: Page, live_server: Any, browser_cast: BrowserCast) -> None:
+    worker = browser_cast["social_worker"]
+    page.goto("/cy/accounts/login/")
+    page.locator("#id_login").fill(worker.user.email)
+    page.locator("#id_password").fill(DEMO_PASSWORD)
+    page.locator("main button[type=submit]").click()
+    expect(page).to_have_url(re.compile(r"/cy/accounts/2fa/authenticate/$"))
+    check_axe(page)
+    welsh = page.content()
+    page.goto("/accounts/2fa/authenticate/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enter your security code")
+    check_translated(page.content(), welsh, "two-factor page")
+
+    page.goto("/cy/accounts/2fa/authenticate/")
+    page.locator("#id_code").fill(security_code(worker.secret))
+    page.locator("main form button[type=submit]").first.click()
+    expect(page).to_have_url(re.compile(r"/cy/cases/$"))
+    assert html_lang(page) == "cy"
+
+
+@pytest.mark.browser
+def test_page_not_found_in_welsh(page: Page, live_server: Any) -> None:
+    page.goto("/no-such-page/")
+    english = page.content()
+    response = page.goto("/cy/no-such-page/")
+    assert response is not None
+    assert response.status == 404
+    assert html_lang(page) == "cy"
+    check_axe(page)
+    check_translated(english, page.content(), "page not found")
 
 
 # --- The untranslated-text finder itself (no browser) ------------------------------------
