@@ -185,7 +185,7 @@ def test_administrator_invites_a_practitioner_who_sets_a_password_from_the_email
     message = mail.outbox[0]
     assert message.to == ["new.visitor@hv.example"]
     assert "Harries" not in message.body  # no case details in email
-    link = re.search(r"https?://[^\s]+/password/reset/key/[^\s]+", message.body).group(0)
+    link = re.search(r"https?://[^\s]+/password/reset/key/[^\s]+", str(message.body)).group(0)
 
     client.logout()
     page = client.get(link, follow=True)

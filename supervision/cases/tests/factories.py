@@ -18,7 +18,7 @@ from supervision.cases.models import (
 )
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
 
@@ -26,7 +26,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     full_name = factory.Sequence(lambda n: f"Test Person {n}")
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
 
@@ -36,7 +36,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     type = AgencyType.OTHER
 
 
-class PractitionerFactory(factory.django.DjangoModelFactory):
+class PractitionerFactory(factory.django.DjangoModelFactory[Practitioner]):
     class Meta:
         model = Practitioner
 
@@ -45,7 +45,7 @@ class PractitionerFactory(factory.django.DjangoModelFactory):
     job_title = "Practitioner"
 
 
-class CaseFactory(factory.django.DjangoModelFactory):
+class CaseFactory(factory.django.DjangoModelFactory[Case]):
     class Meta:
         model = Case
 
@@ -53,7 +53,7 @@ class CaseFactory(factory.django.DjangoModelFactory):
     local_authority = factory.SubFactory(AgencyFactory, type=AgencyType.LA_CHILDRENS_SERVICES)
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -65,7 +65,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     role = PersonRole.SUBJECT_CHILD
 
 
-class InvolvementFactory(factory.django.DjangoModelFactory):
+class InvolvementFactory(factory.django.DjangoModelFactory[Involvement]):
     class Meta:
         model = Involvement
 
@@ -76,7 +76,7 @@ class InvolvementFactory(factory.django.DjangoModelFactory):
     status = Involvement.Status.CURRENT
 
 
-class CaseTeamMemberFactory(factory.django.DjangoModelFactory):
+class CaseTeamMemberFactory(factory.django.DjangoModelFactory[CaseTeamMember]):
     class Meta:
         model = CaseTeamMember
 
