@@ -41,8 +41,9 @@ run: install assets ## Set up an SQLite database with the fictional demo case an
 	DEMO_MODE=true $(RUN)/python manage.py migrate --noinput
 	DEMO_MODE=true $(RUN)/python manage.py collectstatic --noinput -v0
 	DEMO_MODE=true $(RUN)/python manage.py load_demo_data
+	DEMO_MODE=true $(RUN)/python manage.py load_demo_chronology
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	DEMO_MODE=true $(RUN)/gunicorn supervision.wsgi --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+	DEMO_MODE=true HOST=$(HOST) PORT=$(PORT) bash scripts/serve
 
 test: install assets ## Run the whole test suite (browser tests included; DATABASE_URL selects the database)
 	bash scripts/ensure-chromium

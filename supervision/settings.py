@@ -50,11 +50,14 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "supervision.audit",
     "supervision.accounts",
     "supervision.agencies",
     "supervision.timescales",
     "supervision.cases",
+    "supervision.chronology",
     "supervision.web",
 ]
 
@@ -114,6 +117,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# Background work: the Django tasks API with a database queue (`manage.py db_worker`).
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", RedirectView.as_view(pattern_name="cases:my_cases"), name="home"),
     path("accounts/", include("supervision.accounts.urls")),
     path("cases/", include("supervision.cases.urls")),
+    path("cases/<str:reference>/chronology/", include("supervision.chronology.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -12,6 +12,8 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin as BaseTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from supervision.accounts import services
 from supervision.accounts.models import Role, User, UserRole
@@ -97,6 +99,7 @@ admin.site.unregister(Authenticator)
 admin.site.unregister(AccessAttempt)
 admin.site.unregister(AccessLog)
 admin.site.unregister(AccessFailureLog)
+admin.site.unregister(DBTaskResult)
 
 
 class ReadAndRemoveOnly(AdministratorOnly):
@@ -129,3 +132,14 @@ class AccessAttemptAdmin(ReadAndRemoveOnly, admin.ModelAdmin[AccessAttempt]):
     search_fields = ("username", "ip_address")
     fields = ("attempt_time", "username", "ip_address", "failures_since_start")
     readonly_fields = fields
+
+
+@admin.register(DBTaskResult)
+class TaskResultAdmin(AdministratorOnly, BaseTaskResultAdmin):  # type: ignore[misc]
+    """Background work (imports, exports, emails), read-only: arguments are record ids."""
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -30,11 +30,14 @@ def _is_case_social_worker(user: User) -> Exists:
     )
 
 
-def access_case(user: User, reference: str, access: CaseAccess = CaseAccess.VIEW) -> Case:
+def access_case(
+    user: User, reference: str, access: CaseAccess = CaseAccess.VIEW, *, part: str = "case"
+) -> Case:
     """Return the case if `user` may have `access` to it, or raise Http404; audit the read.
 
     VIEW: a practitioner named on an involvement, or a member of the case team.
     VIEW_AUDIT ("who has viewed this record"): the case's social worker, or an administrator.
+    `part` names what was read (the case page, its chronology, an export) in the audit row.
     """
     case: Case | None
     cases = Case.objects.select_related("local_authority").filter(reference=reference)
@@ -53,7 +56,7 @@ def access_case(user: User, reference: str, access: CaseAccess = CaseAccess.VIEW
         action=AuditAction.VIEW,
         target=case,
         case=case,
-        detail={"part": access.value},
+        detail={"part": part, "access": access.value},
     )
     return case
 

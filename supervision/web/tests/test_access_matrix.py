@@ -14,12 +14,17 @@ from dataclasses import dataclass
 import pytest
 from allauth.mfa.models import Authenticator
 from axes.models import AccessAttempt
+from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from supervision.audit.models import AuditEvent
 from supervision.cases.access import access_case
 from supervision.cases.models import Case
+from supervision.chronology.models import ChronologyEntry, ChronologyExport, ChronologyImport
+from supervision.chronology.services import demo_chronology_load
 from supervision.conftest import Cast
 from supervision.timescales.models import NonWorkingDay
 from supervision.timescales.services import closure_day_add
@@ -125,7 +130,7 @@ MATRIX: list[Row] = [
         (REDIRECT,) * 5 + (NOT_FOUND, REDIRECT),
     ),
     Row(
-        r"admin/^(?P<app_label>audit|accounts|mfa|axes|agencies|timescales)/$",
+        r"admin/^(?P<app_label>audit|accounts|mfa|axes|django_tasks_database|agencies|timescales)/$",
         named("admin:app_list", app_label="agencies"),
         ADMIN_ONLY,
     ),
@@ -143,14 +148,81 @@ def first_pk(model: type[Model]) -> Callable[[Case, Cast], object]:
 
 # model: (how to find an object, can add, change page (view-only pages also answer 200),
 #         can delete)
+def chronology_url(name: str, obj: Callable[[Case], object] | None = None):
+    def build(case: Case, cast: Cast) -> str:
+        kwargs: dict[str, object] = {"reference": case.reference}
+        if obj is not None:
+            kwargs["code"] = obj(case)
+        return reverse(f"chronology:{name}", kwargs=kwargs)
+
+    return build
+
+
+def pol_01(case: Case) -> object:
+    return ChronologyEntry.objects.get(case=case, ref="POL-01").code
+
+
+def social_workers_import(case: Case) -> object:
+    return ChronologyImport.objects.filter(case=case).first().code  # the demo load's
+
+
+def social_workers_export(case: Case) -> object:
+    return ChronologyExport.objects.get(case=case).code
+
+
+CASE_MEMBERS = (OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)
+ONLY_THE_SOCIAL_WORKER = (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT)
+CHRONOLOGY = "cases/<str:reference>/chronology/"
+MATRIX += [
+    Row(CHRONOLOGY, chronology_url("merged"), CASE_MEMBERS),
+    Row(f"{CHRONOLOGY}findings/", chronology_url("finding_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{CHRONOLOGY}import/", chronology_url("import"), CASE_MEMBERS),
+    Row(
+        f"{CHRONOLOGY}import/<uuid:code>/",
+        chronology_url("import_detail", social_workers_import),
+        ONLY_THE_SOCIAL_WORKER,
+    ),
+    Row(f"{CHRONOLOGY}template.csv", chronology_url("template"), CASE_MEMBERS),
+    Row(f"{CHRONOLOGY}timeline/", chronology_url("timeline"), CASE_MEMBERS),
+    Row(f"{CHRONOLOGY}export/", chronology_url("export"), CASE_MEMBERS),
+    Row(
+        f"{CHRONOLOGY}export/<uuid:code>/",
+        chronology_url("export_status", social_workers_export),
+        ONLY_THE_SOCIAL_WORKER,
+    ),
+    Row(
+        f"{CHRONOLOGY}export/<uuid:code>/download/",
+        chronology_url("export_download", social_workers_export),
+        ONLY_THE_SOCIAL_WORKER,
+    ),
+    Row(f"{CHRONOLOGY}entries/new/", chronology_url("entry_create"), CASE_MEMBERS),
+    Row(f"{CHRONOLOGY}entries/<uuid:code>/", chronology_url("entry_detail", pol_01), CASE_MEMBERS),
+    Row(
+        f"{CHRONOLOGY}entries/<uuid:code>/edit/",
+        chronology_url("entry_edit", pol_01),
+        (OK, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT),
+    ),
+    Row(
+        f"{CHRONOLOGY}entries/<uuid:code>/draft/",
+        chronology_url("entry_draft", pol_01),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{CHRONOLOGY}entries/<uuid:code>/notes/",
+        chronology_url("entry_note_add", pol_01),
+        (NOT_ALLOWED,) * 7,
+    ),
+]
+
 ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
-    "audit_auditevent": (first_pk(AuditEvent), False, False),
-    "accounts_user": (lambda case, cast: cast.administrator.pk, False, False),
-    "mfa_authenticator": (first_pk(Authenticator), False, True),
-    "axes_accessattempt": (first_pk(AccessAttempt), False, True),
-    "agencies_agency": (lambda case, cast: case.local_authority_id, True, False),
-    "agencies_practitioner": (lambda case, cast: cast.administrator.practitioner.pk, True, False),
-    "timescales_nonworkingday": (
+    "audit.auditevent": (first_pk(AuditEvent), False, False),
+    "accounts.user": (lambda case, cast: cast.administrator.pk, False, False),
+    "mfa.authenticator": (first_pk(Authenticator), False, True),
+    "axes.accessattempt": (first_pk(AccessAttempt), False, True),
+    "agencies.agency": (lambda case, cast: case.local_authority_id, True, False),
+    "agencies.practitioner": (lambda case, cast: cast.administrator.practitioner.pk, True, False),
+    "django_tasks_database.dbtaskresult": (first_pk(DBTaskResult), False, False),
+    "timescales.nonworkingday": (
         lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
         True,
         True,
@@ -162,8 +234,9 @@ def admin_page(name: str, pk: Callable[[Case, Cast], object]) -> Callable[[Case,
     return lambda case, cast: reverse(name, args=[pk(case, cast)])
 
 
-for model, (pk, can_add, can_delete) in ADMIN_MODELS.items():
-    app, _, name = model.partition("_")
+for label, (pk, can_add, can_delete) in ADMIN_MODELS.items():
+    app, _, name = label.partition(".")
+    model = f"{app}_{name}"
     base = f"admin/{app}/{name}/"
     MATRIX += [
         Row(base, named(f"admin:{model}_changelist"), ADMIN_ONLY),
@@ -202,6 +275,23 @@ def admin_objects(demo_case, cast):
         post_data="",
         http_accept="",
         path_info="/",
+    )
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="supervision.chronology.tasks.import_chronology",
+        backend_name="database",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    demo_chronology_load()  # imported by the social worker
+    social_worker = cast.social_worker
+    ChronologyExport.objects.create(
+        case=demo_case,
+        format="csv",
+        status="done",
+        file=ContentFile(b"entry_id\n", name="chronology.csv"),
+        created_by=social_worker,
     )
     closure_day_add(
         day=datetime.date(2026, 8, 3),
