@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision.cases.models import Case, Person
 from supervision.chronology.models import (
     ChronologyEntry,
+    ChronologyExport,
     DatePrecision,
     EngagementFlag,
     EventType,
@@ -517,3 +518,16 @@ class EntryNoteForm(forms.Form):
             "max_length": _("The note must be 4,000 characters or fewer"),
         },
     )
+
+
+class ExportForm(forms.Form):
+    format = forms.ChoiceField(
+        label=_("Format"),
+        choices=[
+            (ChronologyExport.Format.PDF, _("PDF, to read or print")),
+            (ChronologyExport.Format.XLSX, _("Excel spreadsheet (.xlsx)")),
+            (ChronologyExport.Format.CSV, _("CSV, for other spreadsheet programs")),
+        ],
+        error_messages={"required": _("Select the format of the file")},
+    )
+    anonymised = forms.BooleanField(label=_("Replace names with roles"), required=False)

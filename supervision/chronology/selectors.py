@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Max, Min, Prefetch
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from supervision.cases.models import Case, Involvement, Person, PersonRole
@@ -335,3 +338,70 @@ def drafts(case: Case, agency_codes: frozenset[str]) -> list[ChronologyEntry]:
         for entry in found.order_by("-updated_at")
         if entry.chronology.agency.code.upper() in agency_codes
     ]
+
+
+# Labels for people in an anonymised export, by role; children share one numbering.
+_ROLE_LABELS: dict[str, Any] = {
+    PersonRole.SUBJECT_CHILD: gettext_lazy("Child"),
+    PersonRole.OTHER_CHILD: gettext_lazy("Child"),
+    PersonRole.PARENT: gettext_lazy("Parent"),
+    PersonRole.CARER: gettext_lazy("Carer"),
+    PersonRole.PARTNER_OF_PARENT: gettext_lazy("Parent’s partner"),
+    PersonRole.RELATIVE: gettext_lazy("Relative"),
+    PersonRole.SIGNIFICANT_ADULT: gettext_lazy("Significant adult"),
+}
+
+
+def role_labels(people: Sequence[Person]) -> dict[int, str]:
+    """A label for each person (by pk) from their role: "Child 1", "Child 2", "Parent 1",
+    "Relative". People are numbered in the order they were added to the case; a role held
+    by one person only is not numbered, except that children always are."""
+    ordered_people = sorted(people, key=lambda person: person.pk)
+    bases = {
+        person.pk: str(_ROLE_LABELS.get(person.role, gettext("Person")))
+        for person in ordered_people
+    }
+    totals = Counter(bases.values())
+    child = str(_ROLE_LABELS[PersonRole.SUBJECT_CHILD])
+    seen: Counter[str] = Counter()
+    labels = {}
+    for person in ordered_people:
+        base = bases[person.pk]
+        seen[base] += 1
+        if totals[base] > 1 or base == child:
+            labels[person.pk] = gettext("%(role)s %(number)s") % {
+                "role": base,
+                "number": seen[base],
+            }
+        else:
+            labels[person.pk] = base
+    return labels
+
+
+def name_replacements(
+    people: Sequence[Person], labels: Mapping[int, str], case: Case
+) -> dict[str, str]:
+    """Every way the people are named (full name, each given name, family name), with the
+    label to write instead. A name two people share becomes "[name removed]"."""
+    removed = gettext("[name removed]")
+    found: dict[str, set[str]] = {}
+    spelled: dict[str, str] = {}
+
+    def add(name: str, label: str) -> None:
+        key = " ".join(name.split()).casefold()
+        if key:
+            found.setdefault(key, set()).add(label)
+            spelled.setdefault(key, name)
+
+    for person in people:
+        label = labels[person.pk]
+        add(person.full_name, label)
+        add(person.given_names, label)
+        add(person.family_name, label)
+        for part in [*person.given_names.split(), *person.family_name.split()]:
+            add(part, label)
+    add(case.family_name, removed)
+    return {
+        spelled[key]: next(iter(chosen)) if len(chosen) == 1 else removed
+        for key, chosen in found.items()
+    }

@@ -23,8 +23,10 @@ from supervision.cases.services import DEMO_DIR
 from supervision.chronology.models import (
     AgencyChronology,
     ChronologyEntry,
+    ChronologyExport,
     ChronologyFinding,
     ChronologyImport,
+    ChronologyStatus,
     EntryLink,
     EntryNote,
     EventType,
@@ -423,3 +425,112 @@ def entry_update(
         },
     )
     return current
+
+
+@transaction.atomic
+def agency_chronology_request(
+    *, case: Case, agency: Agency, period: domain.Period, requested_by: User
+) -> AgencyChronology:
+    """Ask an agency for its chronology of the family for a period (a new request reopens it)."""
+    chronology, _created = AgencyChronology.objects.get_or_create(
+        case=case,
+        agency=agency,
+        defaults={"period_start": period.start, "period_end": period.end},
+    )
+    chronology.period_start = min(chronology.period_start, period.start)
+    chronology.period_end = max(chronology.period_end, period.end)
+    chronology.status = ChronologyStatus.REQUESTED
+    chronology.proposed_due_date = None
+    chronology.due_date = None
+    chronology.due_date_approved_by = None
+    chronology.submitted_on = None
+    chronology.return_reason = ""
+    chronology.save()
+    audit.record(
+        actor=requested_by,
+        action=AuditAction.UPDATE,
+        target=chronology,
+        case=case,
+        detail={"status": "requested", "period": [str(period.start), str(period.end)]},
+    )
+    return chronology
+
+
+@transaction.atomic
+def chronology_due_date_propose(
+    *, chronology: AgencyChronology, due: date, proposed_by: User
+) -> AgencyChronology:
+    """The agency's author proposes when its chronology will be ready; the chair approves."""
+    chronology.proposed_due_date = due
+    chronology.due_date = None
+    chronology.due_date_approved_by = None
+    if chronology.status == ChronologyStatus.REQUESTED:
+        chronology.status = ChronologyStatus.IN_PROGRESS
+    chronology.save()
+    audit.record(
+        actor=proposed_by,
+        action=AuditAction.UPDATE,
+        target=chronology,
+        case=chronology.case,
+        detail={"proposed_due_date": str(due)},
+    )
+    return chronology
+
+
+@transaction.atomic
+def chronology_due_date_approve(
+    *, chronology: AgencyChronology, approved_by: User
+) -> AgencyChronology:
+    if chronology.proposed_due_date is None:
+        raise ValueError("No due date has been proposed.")
+    chronology.due_date = chronology.proposed_due_date
+    chronology.due_date_approved_by = approved_by
+    chronology.save()
+    audit.record(
+        actor=approved_by,
+        action=AuditAction.UPDATE,
+        target=chronology,
+        case=chronology.case,
+        detail={"due_date": str(chronology.due_date), "approved": True},
+    )
+    return chronology
+
+
+@transaction.atomic
+def chronology_submit(
+    *, chronology: AgencyChronology, submitted_by: User, today: date
+) -> AgencyChronology:
+    """The agency shares its chronology with Children's Services."""
+    chronology.status = ChronologyStatus.SUBMITTED
+    chronology.submitted_on = today
+    chronology.return_reason = ""
+    chronology.save()
+    audit.record(
+        actor=submitted_by,
+        action=AuditAction.SHARE,
+        target=chronology,
+        case=chronology.case,
+        detail={"submitted_on": str(today)},
+    )
+    return chronology
+
+
+@transaction.atomic
+def chronology_export_request(
+    *, case: Case, file_format: str, anonymised: bool, language: str, requested_by: User
+) -> ChronologyExport:
+    export = ChronologyExport.objects.create(
+        case=case,
+        format=file_format,
+        anonymised=anonymised,
+        language=language,
+        created_by=requested_by,
+    )
+    audit.record(
+        actor=requested_by,
+        action=AuditAction.CREATE,
+        target=export,
+        case=case,
+        detail={"format": file_format, "anonymised": anonymised},
+    )
+    return export

@@ -8,6 +8,9 @@ from django import template
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from supervision.cases.models import Person
+from supervision.domain.anonymise import anonymise
+
 register = template.Library()
 
 
@@ -35,3 +38,15 @@ def heat(count: int, peak: int) -> int:
     if not count or not peak:
         return 0
     return max(1, min(4, round(4 * count / peak)))
+
+
+@register.filter
+def anon(text: str, replacements: dict[str, str]) -> str:
+    """The text with people's names replaced by their roles, when replacements are given."""
+    return anonymise(text, replacements) if replacements and text else text
+
+
+@register.filter
+def who(person: Person, labels: dict[int, str]) -> str:
+    """A person's role label in the anonymised view, otherwise their name."""
+    return labels.get(person.pk, person.full_name) if labels else person.full_name

@@ -204,3 +204,15 @@ def test_the_page_runs_the_same_queries_for_2000_entries_as_for_20(
         counts.append(len(queries))
     assert ChronologyEntry.objects.filter(case=demo_case).count() == 2000
     assert counts[0] == counts[1]
+
+
+def test_the_anonymised_view_names_nobody(client_for, cast, chronology):
+    page = page_for(client_for(cast.involved), chronology, anonymised="1")
+    people = chronology.people.all()
+    table = page[page.index('id="entries"') :]
+    for person in people:
+        for name in {person.given_names, person.family_name}:
+            assert not re.search(rf"\b{re.escape(name)}\b", table), name
+    assert "Child 1" in page
+    assert "Harries/Walsh</span>" not in page
+    assert len(refs_in_table(page)) == 46

@@ -9,59 +9,22 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from django import forms
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from supervision.accounts.models import User
 from supervision.accounts.requests import AuthenticatedHttpRequest
 from supervision.audit import services as audit
 from supervision.audit.models import AuditAction
 from supervision.cases.access import access_case
 from supervision.cases.models import Case
-from supervision.chronology import tasks
+from supervision.chronology import services, tasks
+from supervision.chronology.forms import ExportForm
 from supervision.chronology.models import ChronologyExport
 
 PART = "chronology export"
-
-
-class ExportForm(forms.Form):
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[
-            (ChronologyExport.Format.PDF, _("PDF, to read or print")),
-            (ChronologyExport.Format.XLSX, _("Excel spreadsheet (.xlsx)")),
-            (ChronologyExport.Format.CSV, _("CSV, for other spreadsheet programs")),
-        ],
-        error_messages={"required": _("Select the format of the file")},
-    )
-    anonymised = forms.BooleanField(label=_("Replace names with roles"), required=False)
-
-
-@transaction.atomic
-def _export_request(
-    *, case: Case, file_format: str, anonymised: bool, language: str, requested_by: User
-) -> ChronologyExport:
-    export = ChronologyExport.objects.create(
-        case=case,
-        format=file_format,
-        anonymised=anonymised,
-        language=language,
-        created_by=requested_by,
-    )
-    audit.record(
-        actor=requested_by,
-        action=AuditAction.CREATE,
-        target=export,
-        case=case,
-        detail={"format": file_format, "anonymised": anonymised},
-    )
-    return export
 
 
 @require_http_methods(["GET", "POST"])
@@ -70,7 +33,7 @@ def start(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(request.user, reference, part=PART)
     form = ExportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        export = _export_request(
+        export = services.chronology_export_request(
             case=case,
             file_format=form.cleaned_data["format"],
             anonymised=form.cleaned_data["anonymised"],

@@ -23,7 +23,7 @@ from supervision.chronology.forms import ChronologyFilterForm, FindingForm
 @login_required
 def merged(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     case = access_case(request.user, reference, part="chronology")
-    form = ChronologyFilterForm(request.GET or None)
+    form = ChronologyFilterForm(request.GET if set(request.GET) - {"page", "anonymised"} else None)
     filters = form.cleaned_data if form.is_valid() else {}
     view = selectors.merged_chronology(
         case, today=timezone.localdate(), filters=filters, page=request.GET.get("page")
@@ -31,9 +31,16 @@ def merged(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     query = request.GET.copy()
     query.pop("page", None)
     agencies = writable_agency_codes(request.user, case)
+    anonymised = request.GET.get("anonymised") == "1"
+    labels = selectors.role_labels(view.people) if anonymised else {}
     context = {
         "case": case,
         "view": view,
+        "anonymised": anonymised,
+        "labels": labels,
+        "replacements": selectors.name_replacements(view.people, labels, case)
+        if anonymised
+        else {},
         "form": form,
         "query": query.urlencode(),
         "drafts": selectors.drafts(case, agencies),
@@ -76,6 +83,10 @@ def finding_add(request: AuthenticatedHttpRequest, reference: str) -> HttpRespon
         "view": view,
         "form": ChronologyFilterForm(),
         "query": "",
+        "anonymised": False,
+        "labels": {},
+        "replacements": {},
+        "drafts": [],
         "can_import": bool(writable_agency_codes(request.user, case)),
         "can_record_findings": True,
         "finding_form": form,

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from supervision.accounts.requests import AuthenticatedHttpRequest
@@ -20,6 +21,7 @@ from supervision.cases.access import access_case
 from supervision.chronology import selectors
 from supervision.chronology.forms import ChronologyFilterForm
 from supervision.chronology.models import Polarity as PolarityChoice
+from supervision.chronology.templatetags.chronology_tags import event_date
 from supervision.domain.chronology import Polarity
 from supervision.domain.timeline import Mark, layout
 
@@ -53,7 +55,8 @@ def _points(shape: str, x: float, y: float) -> str:
 
 @dataclass
 class DrawnMark:
-    row: selectors.EntryRow
+    label: str  # the link's name: reference, date, agency, strength or worry
+    tooltip: str  # that, then the type of event and the start of what happened
     href: str
     shape: str
     colour: str
@@ -67,8 +70,17 @@ class DrawnMark:
 
 def _drawn(mark: Mark, row: selectors.EntryRow, href: str) -> DrawnMark:
     shape, colour = POLARITY_STYLE[mark.polarity]
+    entry = row.entry
+    facts = [
+        entry.ref,
+        event_date(entry.event_date, entry.date_precision),
+        entry.chronology.agency.name,
+        entry.get_polarity_display(),
+    ]
     return DrawnMark(
-        row=row,
+        label=", ".join(facts),
+        tooltip=" · ".join(facts)
+        + f"\n{entry.get_event_type_display()}: {Truncator(entry.description).chars(160)}",
         href=href,
         shape=shape,
         colour=colour,
@@ -90,10 +102,10 @@ def timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     view = selectors.merged_chronology(case, today=timezone.localdate(), filters=filters)
     rows: list[selectors.EntryRow] = list(view.page.paginator.object_list)
 
-    names = dict(view.agencies)
+    names: dict[str, str] = {}
     languages: dict[str, str] = {}
-    for row in rows:
-        agency = row.entry.chronology.agency
+    agencies = [involvement.agency for involvement in view.involvements]
+    for agency in [*agencies, *(row.entry.chronology.agency for row in rows)]:
         names.setdefault(agency.code.upper(), agency.name)
         languages.setdefault(agency.code.upper(), agency.name_lang)
     lanes = [filters["agency"]] if filters.get("agency") else [code for code, _ in view.agencies]
