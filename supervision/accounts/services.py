@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -16,13 +15,16 @@ from django.utils import translation
 from supervision.accounts.models import Role, User, UserRole
 from supervision.audit import services as audit
 from supervision.audit.models import AuditAction
+from supervision.notifications.models import OutboxMessage
+from supervision.notifications.services import email_queue
 
 
-def user_send_password_link(*, user: User, language: str = "en") -> None:
+def user_send_password_link(*, user: User, language: str = "en") -> OutboxMessage:
     """Email the person a one-time link to set their password, in their language.
 
     The link is allauth's password reset link: it works once, and it expires when the
     password changes. The email names no case and no person other than the recipient.
+    It goes through the outbox, in the caller's transaction.
     """
     path = reverse(
         "account_reset_password_from_key",
@@ -35,7 +37,14 @@ def user_send_password_link(*, user: User, language: str = "en") -> None:
         context = {"password_reset_url": settings.SITE_URL.rstrip("/") + path}
         subject = render_to_string("account/email/password_reset_key_subject.txt", context)
         body = render_to_string("account/email/password_reset_key_message.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [user.email])
+    return email_queue(
+        to=user.email,
+        subject=" ".join(subject.split()),
+        body=body,
+        kind="password_link",
+        language=language,
+        related=user,
+    )
 
 
 @transaction.atomic
@@ -60,7 +69,7 @@ def user_invite(
         target=user,
         detail={"roles": sorted(role_set)},
     )
-    transaction.on_commit(lambda: user_send_password_link(user=user, language=language))
+    user_send_password_link(user=user, language=language)
     return user
 
 
