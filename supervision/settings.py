@@ -53,11 +53,14 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "supervision.audit",
+    "supervision.notifications",
     "supervision.accounts",
     "supervision.agencies",
     "supervision.timescales",
     "supervision.cases",
     "supervision.chronology",
+    "supervision.documents",
+    "supervision.meetings",
     "supervision.web",
 ]
 
@@ -238,6 +241,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Email: SMTP in production; the console in demo mode unless EMAIL_URL is set.
 _email_default = "consolemail://" if DEMO_MODE else "smtp://127.0.0.1:25"
 vars().update(env.email("EMAIL_URL", default=_email_default))
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@supervision.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from supervision.accounts.views import admin_login
+from supervision.meetings.views import requests as meetings_requests
+from supervision.meetings.views import sessions as meetings_sessions
 from supervision.web import views as web_views
 
 # The administration site signs people in through the same two-factor login as everyone.
@@ -22,6 +24,11 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("supervision.accounts.urls")),
     path("cases/", include("supervision.cases.urls")),
     path("cases/<str:reference>/chronology/", include("supervision.chronology.urls")),
+    path("cases/<str:reference>/documents/", include("supervision.documents.urls")),
+    path("cases/<str:reference>/requests/", include("supervision.meetings.urls")),
+    path("requests/", meetings_requests.queue, name="requests_queue"),
+    path("requests/<uuid:code>/", meetings_requests.decide, name="request_decide"),
+    path("invitations/<uuid:code>/", meetings_sessions.respond, name="invitation_respond"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -135,7 +135,7 @@ class AccessAttemptAdmin(ReadAndRemoveOnly, admin.ModelAdmin[AccessAttempt]):
 
 
 @admin.register(DBTaskResult)
-class TaskResultAdmin(AdministratorOnly, BaseTaskResultAdmin):  # type: ignore[misc]
+class TaskResultAdmin(AdministratorOnly, BaseTaskResultAdmin):
     """Background work (imports, exports, emails), read-only: arguments are record ids."""
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

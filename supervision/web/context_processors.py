@@ -30,4 +30,11 @@ def layout(request: HttpRequest) -> dict[str, Any]:
             },
         ],
         "html_lang": "cy" if current.startswith("cy") else "en-GB",
+        "is_chair": _is_chair(request),
     }
+
+
+def _is_chair(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    has_role = getattr(user, "has_role", None)
+    return bool(has_role and has_role("chair"))

@@ -139,8 +139,9 @@ def test_my_cases_runs_the_same_queries_however_many_cases(
     many_cases(practitioner, count)
     client.force_login(practitioner.user)
     client.get(reverse("cases:my_cases"))  # the first request after sign-in notes the time
-    # session, user, two-factor check, count, page of cases, children, social workers
-    with django_assert_num_queries(7):
+    # session, user, two-factor check, roles (for the menu), count, page of cases,
+    # children, social workers
+    with django_assert_num_queries(8):
         response = client.get(reverse("cases:my_cases"))
     assert response.content.decode().count('class="govuk-link" href="/cases/') == count
 

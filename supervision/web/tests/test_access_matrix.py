@@ -8,6 +8,7 @@ response (no redirects followed).
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,6 +27,13 @@ from supervision.cases.models import Case
 from supervision.chronology.models import ChronologyEntry, ChronologyExport, ChronologyImport
 from supervision.chronology.services import demo_chronology_load
 from supervision.conftest import Cast
+from supervision.documents.models import Document
+from supervision.documents.services import document_upload
+from supervision.domain.chronology import default_period
+from supervision.meetings.models import SupervisionRequest
+from supervision.meetings.services import SharingBasis, request_create
+from supervision.notifications.models import OutboxMessage
+from supervision.notifications.services import email_queue
 from supervision.timescales.models import NonWorkingDay
 from supervision.timescales.services import closure_day_add
 
@@ -130,7 +138,8 @@ MATRIX: list[Row] = [
         (REDIRECT,) * 5 + (NOT_FOUND, REDIRECT),
     ),
     Row(
-        r"admin/^(?P<app_label>audit|accounts|mfa|axes|django_tasks_database|agencies|timescales)/$",
+        r"admin/^(?P<app_label>audit|notifications|accounts|mfa|axes|django_tasks_database"
+        r"|agencies|timescales)/$",
         named("admin:app_list", app_label="agencies"),
         ADMIN_ONLY,
     ),
@@ -214,6 +223,93 @@ MATRIX += [
     ),
 ]
 
+
+def request_url(name: str, **extra: str) -> Callable[[Case, Cast], str]:
+    def build(case: Case, cast: Cast) -> str:
+        found = SupervisionRequest.objects.get(case=case)
+        return reverse(
+            f"meetings:{name}", kwargs={"reference": case.reference, "code": found.code, **extra}
+        )
+
+    return build
+
+
+REQUESTS = "cases/<str:reference>/requests/"
+CHAIRS_ONLY = (FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, FORBIDDEN, REDIRECT)
+MATRIX += [
+    Row(REQUESTS, lambda case, cast: reverse("meetings:list", args=[case.reference]), CASE_MEMBERS),
+    Row(
+        f"{REQUESTS}new/",
+        lambda case, cast: reverse("meetings:create", args=[case.reference]),
+        CASE_MEMBERS,
+    ),
+    Row(f"{REQUESTS}<uuid:code>/", request_url("detail"), CASE_MEMBERS),
+    Row(
+        f"{REQUESTS}<uuid:code>/chronologies/<slug:agency>/propose/",
+        request_url("propose_due_date", agency="hv"),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{REQUESTS}<uuid:code>/chronologies/<slug:agency>/approve/",
+        request_url("approve_due_date", agency="hv"),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{REQUESTS}<uuid:code>/chronologies/<slug:agency>/submit/",
+        request_url("submit_chronology", agency="hv"),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{REQUESTS}<uuid:code>/session/",
+        request_url("schedule"),
+        (FORBIDDEN, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT),
+    ),
+    Row(f"{REQUESTS}<uuid:code>/session/cancel/", request_url("cancel"), (NOT_ALLOWED,) * 7),
+    Row(f"{REQUESTS}<uuid:code>/invitations/", request_url("invitee_add"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{REQUESTS}<uuid:code>/invitations/<uuid:invitation>/remove/",
+        request_url("invitee_remove", invitation=str(uuid.uuid4())),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        "invitations/<uuid:code>/",
+        lambda case, cast: reverse("invitation_respond", args=[uuid.uuid4()]),
+        (NOT_FOUND,) * 6 + (REDIRECT,),
+    ),
+    Row("requests/", named("requests_queue"), CHAIRS_ONLY),
+    Row(
+        "requests/<uuid:code>/",
+        lambda case, cast: reverse(
+            "request_decide", args=[SupervisionRequest.objects.get(case=case).code]
+        ),
+        (NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, REDIRECT),
+    ),
+]
+
+
+def pack_document(case: Case) -> object:
+    return Document.objects.filter(case=case).first().code
+
+
+DOCUMENTS = "cases/<str:reference>/documents/"
+MATRIX += [
+    Row(
+        DOCUMENTS, lambda case, cast: reverse("documents:pack", args=[case.reference]), CASE_MEMBERS
+    ),
+    Row(
+        f"{DOCUMENTS}upload/",
+        lambda case, cast: reverse("documents:upload", args=[case.reference]),
+        (OK, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REDIRECT),
+    ),
+    Row(
+        f"{DOCUMENTS}<uuid:code>/download/",
+        lambda case, cast: reverse(
+            "documents:download", kwargs={"reference": case.reference, "code": pack_document(case)}
+        ),
+        CASE_MEMBERS,
+    ),
+]
+
 ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "audit.auditevent": (first_pk(AuditEvent), False, False),
     "accounts.user": (lambda case, cast: cast.administrator.pk, False, False),
@@ -222,6 +318,7 @@ ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "agencies.agency": (lambda case, cast: case.local_authority_id, True, False),
     "agencies.practitioner": (lambda case, cast: cast.administrator.practitioner.pk, True, False),
     "django_tasks_database.dbtaskresult": (first_pk(DBTaskResult), False, False),
+    "notifications.outboxmessage": (first_pk(OutboxMessage), False, False),
     "timescales.nonworkingday": (
         lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
         True,
@@ -284,7 +381,29 @@ def admin_objects(demo_case, cast):
         exception_class_path="",
         traceback="",
     )
+    document_upload(
+        case=demo_case,
+        upload=ContentFile(b"%PDF-1.7\n%fictional\n", name="plan.pdf"),
+        type="cp_care_and_support_plan",
+        title="Plan",
+        document_date=datetime.date(2025, 12, 10),
+        version="v4",
+        language="en",
+        uploaded_by=cast.social_worker,
+    )
+    email_queue(to="someone@agency.example", subject="A change", body="Sign in.", kind="test")
     demo_chronology_load()  # imported by the social worker
+    request_create(
+        case=demo_case,
+        requested_by=cast.involved,
+        reasons=["stuck_or_drift"],
+        question="Why do improvements not last?",
+        session_type="multi_agency",
+        period=default_period(timezone.localdate()),
+        period_reason="",
+        sharing=SharingBasis("ISP-1", "Public task", "Safeguarding", "given", ""),
+        today=timezone.localdate(),
+    )
     social_worker = cast.social_worker
     ChronologyExport.objects.create(
         case=demo_case,
