@@ -534,3 +534,39 @@ def chronology_export_request(
         detail={"format": file_format, "anonymised": anonymised},
     )
     return export
+
+
+@transaction.atomic
+def chronology_return(
+    *, chronology: AgencyChronology, reason: str, returned_by: User
+) -> AgencyChronology:
+    """Children's Services sends a chronology back to its agency, saying why."""
+    if not reason.strip():
+        raise ValueError("A returned chronology needs a reason.")
+    chronology.status = ChronologyStatus.RETURNED
+    chronology.return_reason = reason
+    chronology.submitted_on = None
+    chronology.save()
+    audit.record(
+        actor=returned_by,
+        action=AuditAction.UPDATE,
+        target=chronology,
+        case=chronology.case,
+        detail={"status": "returned"},
+    )
+    return chronology
+
+
+@transaction.atomic
+def chronology_accept(*, chronology: AgencyChronology, accepted_by: User) -> AgencyChronology:
+    """Children's Services accepts a submitted chronology into the multi-agency chronology."""
+    chronology.status = ChronologyStatus.ACCEPTED
+    chronology.save()
+    audit.record(
+        actor=accepted_by,
+        action=AuditAction.UPDATE,
+        target=chronology,
+        case=chronology.case,
+        detail={"status": "accepted"},
+    )
+    return chronology

@@ -27,6 +27,11 @@ urlpatterns = [
         name="approve_due_date",
     ),
     path(
+        "<uuid:code>/chronologies/<slug:agency>/review/",
+        requests.review_chronology,
+        name="review_chronology",
+    ),
+    path(
         "<uuid:code>/chronologies/<slug:agency>/submit/",
         requests.submit_chronology,
         name="submit_chronology",

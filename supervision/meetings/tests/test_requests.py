@@ -218,8 +218,10 @@ def test_booking_invites_every_agency_now_and_before_with_what_is_known(
 
     # Each invitee gets an email with a calendar invitation and no case details.
     assert OutboxMessage.objects.filter(kind="invitation", status="sent").count() == 8
-    sent = [m for m in mail.outbox if "Invitation: supervision on" in m.subject]
+    sent = [m for m in mail.outbox if getattr(m, "alternatives", None)]
     assert len(sent) == 8
+    welsh = next(m for m in sent if m.to == ["catrin.rowlands@sch.example"])
+    assert welsh.subject.startswith("Gwahoddiad")  # in her preferred language
     for message in sent:
         assert "Harries" not in message.body
         assert "Walsh" not in message.body
@@ -328,3 +330,36 @@ def test_the_demo_request_loads_once_with_the_gp_a_working_day_late(client, cast
     ).content.decode()
     assert page.count("1 working day late") == 1
     assert "7 received, 1 late, 0 still to come." in page
+
+
+def test_the_social_worker_accepts_or_returns_submitted_chronologies(client, cast, demo_case):
+    from django.core.management import call_command
+
+    call_command("load_demo_request")
+    found = SupervisionRequest.objects.get(case=demo_case)
+    kwargs = {"reference": demo_case.reference, "code": found.code}
+    client.force_login(cast.social_worker)
+    client.post(
+        reverse("meetings:review_chronology", kwargs={**kwargs, "agency": "hv"}),
+        {"decision": "accept"},
+    )
+    client.post(
+        reverse("meetings:review_chronology", kwargs={**kwargs, "agency": "gp"}),
+        {"decision": "return", "reason": ""},
+    )
+    client.post(
+        reverse("meetings:review_chronology", kwargs={**kwargs, "agency": "pol"}),
+        {"decision": "return", "reason": "Please add the MARAC outcome."},
+    )
+    statuses = dict(found.chronologies.values_list("agency__code", "status"))
+    assert statuses["hv"] == "accepted"
+    assert statuses["gp"] == "submitted"  # no reason, not returned
+    assert statuses["pol"] == "returned"
+    page = client.get(reverse("meetings:detail", kwargs=kwargs)).content.decode()
+    assert "Please add the MARAC outcome." in page
+    client.force_login(cast.involved)
+    response = client.post(
+        reverse("meetings:review_chronology", kwargs={**kwargs, "agency": "sch"}),
+        {"decision": "accept"},
+    )
+    assert response.status_code == 403

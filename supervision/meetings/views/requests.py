@@ -16,10 +16,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from supervision.accounts.requests import AuthenticatedHttpRequest
 from supervision.cases.access import access_case
 from supervision.chronology import services as chronology_services
-from supervision.chronology.access import writable_agency_codes
+from supervision.chronology.access import is_case_social_worker, writable_agency_codes
 from supervision.domain import chronology as domain
 from supervision.meetings import access, selectors, services
-from supervision.meetings.forms import AddInviteeForm, DecisionForm, DueDateForm, RequestForm
+from supervision.meetings.forms import (
+    AddInviteeForm,
+    DecisionForm,
+    DueDateForm,
+    ReasonForm,
+    RequestForm,
+)
 from supervision.meetings.models import SupervisionRequest
 
 
@@ -96,6 +102,7 @@ def detail(request: AuthenticatedHttpRequest, reference: str, code: UUID) -> Htt
         "case": case,
         "view": view,
         "is_chair": access.is_request_chair(request.user, found),
+        "is_social_worker": is_case_social_worker(request.user, case),
         "my_agencies": agencies,
         "due_form": DueDateForm(),
         "add_form": AddInviteeForm(),
@@ -196,4 +203,30 @@ def submit_chronology(
         chronology=chronology, submitted_by=request.user, today=timezone.localdate()
     )
     messages.success(request, _("Chronology shared with Children's Services."))
+    return redirect("meetings:detail", reference=reference, code=code)
+
+
+@require_POST
+@login_required
+def review_chronology(
+    request: AuthenticatedHttpRequest, reference: str, code: UUID, agency: str
+) -> HttpResponse:
+    """The social worker accepts a submitted chronology, or returns it with a reason."""
+    case = access_case(request.user, reference, part="supervision request")
+    found = access.request_of_case(case, code)
+    if not is_case_social_worker(request.user, case):
+        raise PermissionDenied
+    chronology = _chronology_of(found, agency)
+    if request.POST.get("decision") == "accept":
+        chronology_services.chronology_accept(chronology=chronology, accepted_by=request.user)
+        messages.success(request, _("Chronology accepted."))
+    else:
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            chronology_services.chronology_return(
+                chronology=chronology, reason=form.cleaned_data["reason"], returned_by=request.user
+            )
+            messages.success(request, _("Chronology returned to the agency."))
+        else:
+            messages.error(request, _("Say why the chronology is returned."))
     return redirect("meetings:detail", reference=reference, code=code)

@@ -24,7 +24,12 @@ from django_tasks_db.models import DBTaskResult
 from supervision.audit.models import AuditEvent
 from supervision.cases.access import access_case
 from supervision.cases.models import Case
-from supervision.chronology.models import ChronologyEntry, ChronologyExport, ChronologyImport
+from supervision.chronology.models import (
+    ChronologyEntry,
+    ChronologyExport,
+    ChronologyImport,
+    Theme,
+)
 from supervision.chronology.services import demo_chronology_load
 from supervision.conftest import Cast
 from supervision.documents.models import Document
@@ -139,7 +144,7 @@ MATRIX: list[Row] = [
     ),
     Row(
         r"admin/^(?P<app_label>audit|notifications|accounts|mfa|axes|django_tasks_database"
-        r"|agencies|timescales)/$",
+        r"|agencies|timescales|chronology)/$",
         named("admin:app_list", app_label="agencies"),
         ADMIN_ONLY,
     ),
@@ -255,6 +260,11 @@ MATRIX += [
         (NOT_ALLOWED,) * 7,
     ),
     Row(
+        f"{REQUESTS}<uuid:code>/chronologies/<slug:agency>/review/",
+        request_url("review_chronology", agency="hv"),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
         f"{REQUESTS}<uuid:code>/chronologies/<slug:agency>/submit/",
         request_url("submit_chronology", agency="hv"),
         (NOT_ALLOWED,) * 7,
@@ -319,6 +329,7 @@ ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "agencies.practitioner": (lambda case, cast: cast.administrator.practitioner.pk, True, False),
     "django_tasks_database.dbtaskresult": (first_pk(DBTaskResult), False, False),
     "notifications.outboxmessage": (first_pk(OutboxMessage), False, False),
+    "chronology.theme": (first_pk(Theme), True, False),
     "timescales.nonworkingday": (
         lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
         True,
