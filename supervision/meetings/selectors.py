@@ -8,7 +8,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 
-from supervision.chronology.models import AgencyChronology, ChronologyStatus
+from supervision.chronology.models import AgencyChronology, ChronologyFinding, ChronologyStatus
 from supervision.documents.selectors import DocumentPack, document_pack
 from supervision.domain.calendar import WorkingCalendar
 from supervision.meetings.models import (
@@ -43,6 +43,8 @@ class Readiness:
     answers: dict[str, int] = field(default_factory=dict)
     emails: list[OutboxMessage] = field(default_factory=list)
     pack: DocumentPack | None = None
+    entries: int = 0
+    findings: int = 0
 
 
 def pending_requests() -> QuerySet[SupervisionRequest]:
@@ -103,6 +105,8 @@ def readiness(request: SupervisionRequest, *, today: date) -> Readiness:
         answers=dict(Counter(i.response for i in invitations if not i.removed)),
         emails=list(messages_for_case(request.case)[:EMAILS_SHOWN]),
         pack=document_pack(request.case),
+        entries=sum(row.entries for row in rows),
+        findings=ChronologyFinding.objects.filter(case=request.case).count(),
     )
 
 
