@@ -21,6 +21,7 @@ from supervision.audit.models import AuditAction
 from supervision.cases.models import Case, CaseTeamMember, Person, TeamRole
 from supervision.cases.services import DEMO_DIR
 from supervision.chronology.models import (
+    DEFAULT_THEMES,
     AgencyChronology,
     ChronologyEntry,
     ChronologyExport,
@@ -223,9 +224,22 @@ def entry_note_add(*, entry: ChronologyEntry, text: str, author: User, agency: A
     return note
 
 
+def theme_taxonomy_ensure() -> int:
+    """Add any of the starting themes that are missing; returns how many were added."""
+    existing = set(Theme.objects.values_list("code", flat=True))
+    missing = [
+        Theme(code=code, name_en=name_en, name_cy=name_cy)
+        for code, name_en, name_cy in DEFAULT_THEMES
+        if code not in existing
+    ]
+    Theme.objects.bulk_create(missing)
+    return len(missing)
+
+
 @transaction.atomic
 def demo_chronology_load(*, data_dir: Path = DEMO_DIR) -> int:
     """Load the fictional agencies' chronologies for the demo case. Safe to run again."""
+    theme_taxonomy_ensure()
     scenario = yaml.safe_load((data_dir / "harries-walsh" / "request-and-session.yaml").read_text())
     people = yaml.safe_load((data_dir / "harries-walsh" / "people.yaml").read_text())
     case = Case.objects.get(local_authority_reference=people["case"]["la_case_ref"])

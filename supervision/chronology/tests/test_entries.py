@@ -23,14 +23,7 @@ from supervision.cases.tests.factories import CaseFactory, InvolvementFactory
 from supervision.chronology import services
 from supervision.chronology.models import ChronologyEntry, EntryLink, EntryNote
 from supervision.conftest import give_totp
-from supervision.web.tests.conftest import (  # noqa: F401 - browser fixtures used below
-    BrowserCast,
-    browser,
-    browser_cast,
-    check_axe,
-    page,
-    sign_in,
-)
+from supervision.web.tests.browser import BrowserCast, check_axe, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -638,9 +631,9 @@ def test_the_entry_pages_answer_in_welsh(client_for, cast, case):
 
 @pytest.mark.browser
 def test_the_form_saves_a_draft_as_you_type_under_the_sites_csp(
-    page: Page,  # noqa: F811 - the fixture imported above
+    page: Page,
     live_server: Any,
-    browser_cast: BrowserCast,  # noqa: F811
+    browser_cast: BrowserCast,
 ) -> None:
     services.demo_chronology_load()
     case = browser_cast.case

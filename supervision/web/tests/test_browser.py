@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from supervision.conftest import DEMO_PASSWORD
-from supervision.web.tests.conftest import (
+from supervision.web.tests.browser import (
     BrowserCast,
     check_axe,
     check_translated,
