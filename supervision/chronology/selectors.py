@@ -80,7 +80,7 @@ class MergedView:
     by_ref: dict[str, EntryRow]
     people: list[Person]
     themes: list[Theme]
-    agencies: list[tuple[str, str]]
+    agencies: list[tuple[str, str, str]]
     findings: list[ChronologyFinding]
     involvements: list[Involvement]
     shown_analysis: Findings | None = None
@@ -156,7 +156,8 @@ def merged_chronology(
     shown = [rows[row.entry.ref] for row in merged.rows if _matches(rows[row.entry.ref], filters)]
     themes = list(Theme.objects.order_by("name_en"))
     agencies = sorted(
-        {(i.agency.code.upper(), i.agency.name) for i in involvements}, key=lambda a: a[1]
+        {(i.agency.code.upper(), i.agency.name, i.agency.name_lang) for i in involvements},
+        key=lambda a: a[1],
     )
     view = MergedView(
         case=case,

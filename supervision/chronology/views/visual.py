@@ -108,7 +108,11 @@ def timeline(request: AuthenticatedHttpRequest, reference: str) -> HttpResponse:
     for agency in [*agencies, *(row.entry.chronology.agency for row in rows)]:
         names.setdefault(agency.code.upper(), agency.name)
         languages.setdefault(agency.code.upper(), agency.name_lang)
-    lanes = [filters["agency"]] if filters.get("agency") else [code for code, _ in view.agencies]
+    lanes = (
+        [filters["agency"]]
+        if filters.get("agency")
+        else [code for code, _name, _lang in view.agencies]
+    )
     drawing = layout(
         [row.entry.to_domain(subjects=row.subjects, themes=row.themes) for row in rows],
         view.period,

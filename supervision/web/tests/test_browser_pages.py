@@ -22,11 +22,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from supervision.cases.services import DEMO_DIR
 from supervision.chronology.models import ChronologyEntry
-from supervision.chronology.services import demo_chronology_load
+from supervision.chronology.services import demo_chronology_load, theme_taxonomy_ensure
 from supervision.documents.services import demo_documents_load
 from supervision.domain.chronology import default_period
 from supervision.meetings.models import Invitation, SupervisionRequest
@@ -36,14 +36,9 @@ from supervision.meetings.services import (
     request_create,
     session_schedule,
 )
-from supervision.web.tests.conftest import BrowserCast, check_axe, check_translated, sign_in
+from supervision.web.tests.browser import BrowserCast, check_axe, check_translated, sign_in
 
 SCENARIO_CSV = DEMO_DIR / "harries-walsh" / "chronology.csv"
-
-# The live server needs a transactional database, which is emptied after each test: that
-# would also remove the rows the migrations add (themes, bank holidays). A serialized
-# rollback puts them back before each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 # --- Helpers ----------------------------------------------------------------------------
@@ -53,14 +48,21 @@ def html_lang(page: Page) -> str | None:
     return page.locator("html").get_attribute("lang")
 
 
-def h1(page: Page) -> Any:
+def h1(page: Page) -> Locator:
     return page.get_by_role("heading", level=1)
 
 
-def switch_to_welsh(page: Page) -> None:
+def switch_to_welsh(page: Page) -> int:
+    """Select "Cymraeg" in the language navigation; returns the Welsh page's status."""
     language = page.get_by_role("navigation", name="Language")
-    language.get_by_role("link", name="Cymraeg").click()
+    with page.expect_response(
+        lambda response: (
+            response.request.is_navigation_request() and response.frame == page.main_frame
+        )
+    ) as navigation:
+        language.get_by_role("link", name="Cymraeg").click()
     expect(page.locator("html")).to_have_attribute("lang", "cy")
+    return navigation.value.status
 
 
 def welsh_url(english_url: str) -> str:
@@ -98,11 +100,12 @@ class Sweep:
         self.axe()
         english = page.content()
 
-        switch_to_welsh(page)
+        status = switch_to_welsh(page)
 
         assert page.url == welsh_url(english_url), (
             f"The Cymraeg link of the {where} ({english_url}) went to {page.url}"
         )
+        assert status == 200, f"The Welsh {where} answered {status}: {page.url}"
         self.axe()
         self.translated(english, where)
 
@@ -229,6 +232,7 @@ def test_the_chronology_pages_in_english_and_welsh(
 def test_importing_a_file_and_the_document_pack_in_english_and_welsh(
     page: Page, live_server: Any, browser_cast: BrowserCast
 ) -> None:
+    theme_taxonomy_ensure()  # the file's themes (a flush after a browser test removes them)
     demo_documents_load()
     worker = browser_cast["social_worker"]
     ref = browser_cast.case.reference
@@ -287,9 +291,9 @@ def test_the_health_visitors_pages_in_english_and_welsh(
 
     # The case's requests.
     open_case_page(page, f"/cases/{ref}/requests/", "Supervision requests")
-    expect(page.get_by_role("table", name="Supervision requests").get_by_role("row")).to_have_count(
-        2
-    )
+    requests = page.get_by_role("table", name="Supervision requests")
+    expect(requests.locator("tbody tr")).to_have_count(1)
+    expect(requests).to_contain_text("Accepted")
     sweep.english_then_welsh("supervision requests page")
 
     # The request form, then the form sent back empty, in each language.
