@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "supervision.chronology",
     "supervision.documents",
     "supervision.meetings",
+    "supervision.records",
     "supervision.web",
 ]
 

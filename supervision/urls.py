@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("cases/<str:reference>/chronology/", include("supervision.chronology.urls")),
     path("cases/<str:reference>/documents/", include("supervision.documents.urls")),
     path("cases/<str:reference>/requests/", include("supervision.meetings.urls")),
+    path("cases/<str:reference>/requests/<uuid:code>/record/", include("supervision.records.urls")),
     path("requests/", meetings_requests.queue, name="requests_queue"),
     path("requests/<uuid:code>/", meetings_requests.decide, name="request_decide"),
     path("invitations/<uuid:code>/", meetings_sessions.respond, name="invitation_respond"),

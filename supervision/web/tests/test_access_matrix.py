@@ -320,6 +320,33 @@ MATRIX += [
     ),
 ]
 
+
+def record_url(name: str, **extra: object) -> Callable[[Case, Cast], str]:
+    def build(case: Case, cast: Cast) -> str:
+        found = SupervisionRequest.objects.get(case=case)
+        return reverse(
+            f"records:{name}", kwargs={"reference": case.reference, "code": found.code, **extra}
+        )
+
+    return build
+
+
+# The fixture's request has no session yet, so its record is not found even for members;
+# supervision/records/tests covers the record once a session is booked.
+RECORD = f"{REQUESTS}<uuid:code>/record/"
+MATRIX += [
+    Row(RECORD, record_url("record"), (NOT_FOUND,) * 6 + (REDIRECT,)),
+    Row(f"{RECORD}what-matters/", record_url("what_matters"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}outcomes/", record_url("outcome_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}strengths/", record_url("strength_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}risks/", record_url("risk_add"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{RECORD}risks/<int:rank>/moments/",
+        record_url("moment_add", rank=1),
+        (NOT_ALLOWED,) * 7,
+    ),
+]
+
 ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "audit.auditevent": (first_pk(AuditEvent), False, False),
     "accounts.user": (lambda case, cast: cast.administrator.pk, False, False),

@@ -392,4 +392,18 @@ def test_the_chairs_pages_in_english_and_welsh(
     open_case_page(page, f"{detail}session/", "Change the session")
     sweep.english_then_welsh("schedule form for a booked session")
 
+    # The session record: a generic outcome is questioned, then the record is shown.
+    open_case_page(page, detail, "Multi-agency supervision")
+    page.get_by_role("link", name="Session record").click()
+    expect(h1(page)).to_have_text("Session record")
+    sweep.english_then_welsh("session record")
+    for prefix, wording in (("", "Children to be safe."), ("/cy", "Plant i fod yn ddiogel.")):
+        page.goto(f"{prefix}{detail}record/")
+        outcome_text = page.locator("#outcome-text")
+        page.locator("details").filter(has=outcome_text).locator("summary").click()
+        outcome_text.fill(wording)
+        outcome_text.locator("xpath=ancestor::form").locator("button[type=submit]").click()
+        expect(page.locator(".govuk-error-summary")).to_be_visible()
+        check_axe(page)
+
     sweep.done()

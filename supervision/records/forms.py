@@ -1,0 +1,140 @@
+"""Forms for the session record. Names are not translated: lists of people carry translate="no"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from supervision.cases.models import Case, Person
+from supervision.records.models import OutcomeStatus, StrengthKind, Whose
+
+
+class WhatMattersForm(forms.Form):
+    what_matters = forms.CharField(
+        label=_("What matters"),
+        help_text=_("What matters to the family, as the social worker heard it."),
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": _("Enter what matters to the family")},
+    )
+    family_words = forms.CharField(
+        label=_("The family's own words"),
+        help_text=_("Quote each person, saying who said it and when."),
+        widget=forms.Textarea,
+        max_length=5000,
+        required=False,
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+def _people(case: Case) -> Any:
+    return Person.objects.filter(case=case).order_by("date_of_birth", "pk")
+
+
+class PersonChoiceField(forms.ModelChoiceField[Person]):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class PeopleChoiceField(forms.ModelMultipleChoiceField[Person]):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.full_name)
+
+
+class OutcomeForm(forms.Form):
+    whose = forms.ChoiceField(
+        label=_("Whose outcome is it?"),
+        choices=Whose.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select whose outcome it is")},
+    )
+    person = PersonChoiceField(
+        label=_("Who (for a child or a parent)"),
+        queryset=Person.objects.none(),
+        required=False,
+        empty_label="",
+    )
+    text = forms.CharField(
+        label=_("Outcome"),
+        help_text=_("In the family's terms: what will be different, day to day?"),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter the outcome")},
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=OutcomeStatus.choices,
+        initial=OutcomeStatus.AGREED,
+        widget=forms.RadioSelect,
+    )
+    keep_reason = forms.CharField(
+        label=_("Keep this wording"),
+        help_text=_("If the wording should stay as it is, say why."),
+        widget=forms.Textarea,
+        max_length=1000,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = _people(case)  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("whose") == Whose.WHOLE_FAMILY:
+            data["person"] = None
+        return data
+
+
+class StrengthForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind of strength"),
+        choices=StrengthKind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select the kind of strength")},
+    )
+    text = forms.CharField(
+        label=_("Strength"),
+        help_text=_("What happens, and what shows it."),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter the strength")},
+    )
+    people = PeopleChoiceField(
+        label=_("The people it is about"),
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["people"].queryset = _people(case)  # type: ignore[attr-defined]
+
+
+class RiskForm(forms.Form):
+    trying_to_avoid = forms.CharField(
+        label=_("What is the family trying to avoid?"),
+        help_text=_("In their words where you can."),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter what the family is trying to avoid")},
+    )
+    from_whose_view = forms.CharField(
+        label=_("From whose point of view?"),
+        max_length=200,
+        error_messages={"required": _("Enter whose point of view this is")},
+    )
+
+
+class MomentForm(forms.Form):
+    when = forms.CharField(
+        label=_("When"),
+        max_length=300,
+        error_messages={"required": _("Enter when the risk is highest")},
+    )
+    where = forms.CharField(label=_("Where"), max_length=300, required=False)
+    trigger = forms.CharField(label=_("Trigger"), max_length=300, required=False)
+    early_sign = forms.CharField(label=_("Early warning sign"), max_length=300, required=False)

@@ -1,0 +1,160 @@
+"""The session record: what matters, outcomes, strengths and priority risks (R11-R17)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from supervision.domain.wording import WHOLE_FAMILY
+
+
+class PrinciplesRecord(models.Model):
+    """One per session. `version` moves on every save of what matters (no silent overwrite)."""
+
+    session = models.OneToOneField(
+        "meetings.SupervisionSession", on_delete=models.PROTECT, related_name="principles"
+    )
+    what_matters = models.TextField(_("what matters"), blank=True)
+    family_words = models.TextField(_("the family's own words"), blank=True)
+    version = models.PositiveIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("session record")
+        verbose_name_plural = _("session records")
+
+    def __str__(self) -> str:
+        return f"{self.session} (v{self.version})"
+
+
+class Whose(models.TextChoices):
+    CHILD = "child", _("A child")
+    PARENT = "parent", _("A parent or carer")
+    WHOLE_FAMILY = WHOLE_FAMILY, _("The whole family")
+
+
+class OutcomeStatus(models.TextChoices):
+    AGREED = "agreed", _("Agreed")
+    WORK_IN_PROGRESS = "work_in_progress", _("Work in progress")
+    DISPUTED = "disputed", _("Disputed")
+
+
+class Outcome(models.Model):
+    record = models.ForeignKey(PrinciplesRecord, on_delete=models.PROTECT, related_name="outcomes")
+    whose = models.CharField(_("whose outcome"), max_length=12, choices=Whose.choices)
+    person = models.ForeignKey(
+        "cases.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("outcome"))
+    status = models.CharField(_("status"), max_length=16, choices=OutcomeStatus.choices)
+    keep_reason = models.TextField(_("why the wording was kept"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ("record", "pk")
+        constraints = [
+            models.CheckConstraint(condition=Q(whose__in=Whose.values), name="outcome_whose_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=OutcomeStatus.values), name="outcome_status_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="outcome_has_text"),
+            models.CheckConstraint(
+                condition=~Q(whose=WHOLE_FAMILY) | Q(person__isnull=True),
+                name="whole_family_outcome_names_no_one",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_whose_display()}: {self.text[:40]}"
+
+
+class StrengthKind(models.TextChoices):
+    PERSONAL = "personal", _("Personal")
+    FAMILY = "family", _("Family")
+    NETWORK = "network", _("Network")
+    HOME_ENVIRONMENT = "home_environment", _("Home and environment")
+    COMMUNITY = "community", _("Community")
+    PROFESSIONAL = "professional", _("Professional")
+
+
+class Strength(models.Model):
+    record = models.ForeignKey(PrinciplesRecord, on_delete=models.PROTECT, related_name="strengths")
+    kind = models.CharField(_("kind of strength"), max_length=16, choices=StrengthKind.choices)
+    text = models.TextField(_("strength"))
+    people = models.ManyToManyField("cases.Person", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("strength")
+        verbose_name_plural = _("strengths")
+        ordering = ("record", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=StrengthKind.values), name="strength_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="strength_has_text"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.text[:40]}"
+
+
+class PriorityRisk(models.Model):
+    record = models.ForeignKey(PrinciplesRecord, on_delete=models.PROTECT, related_name="risks")
+    trying_to_avoid = models.TextField(_("what the family is trying to avoid"))
+    from_whose_view = models.CharField(_("from whose point of view"), max_length=200)
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("priority risk")
+        verbose_name_plural = _("priority risks")
+        ordering = ("record", "rank")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "rank"], name="risk_rank_unique_in_record"),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="risk_rank_from_one"),
+            models.CheckConstraint(condition=~Q(trying_to_avoid=""), name="risk_has_text"),
+            models.CheckConstraint(condition=~Q(from_whose_view=""), name="risk_has_viewpoint"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.trying_to_avoid[:40]}"
+
+
+class HighRiskMoment(models.Model):
+    risk = models.ForeignKey(PriorityRisk, on_delete=models.PROTECT, related_name="moments")
+    when = models.CharField(_("when"), max_length=300)
+    where = models.CharField(_("where"), max_length=300, blank=True)
+    trigger = models.CharField(_("trigger"), max_length=300, blank=True)
+    early_sign = models.CharField(_("early warning sign"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("high-risk moment")
+        verbose_name_plural = _("high-risk moments")
+        ordering = ("risk", "pk")
+        constraints = [
+            models.CheckConstraint(condition=~Q(when=""), name="moment_has_when"),
+        ]
+
+    def __str__(self) -> str:
+        return self.when

@@ -1,0 +1,187 @@
+"""Writes to the session record. Each is one transaction with its audit row inside."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import F
+
+from supervision.accounts.models import User
+from supervision.audit import services as audit
+from supervision.audit.models import AuditAction
+from supervision.cases.models import Person
+from supervision.domain.wording import check_outcome
+from supervision.meetings.models import SupervisionSession
+from supervision.records.models import (
+    HighRiskMoment,
+    Outcome,
+    PrinciplesRecord,
+    PriorityRisk,
+    Strength,
+    Whose,
+)
+
+
+class RecordConflict(Exception):
+    """Someone else saved this part since the editor loaded it. Carries what is saved now."""
+
+    def __init__(self, current: PrinciplesRecord) -> None:
+        super().__init__("The record changed since it was loaded.")
+        self.current = current
+
+
+class GenericOutcome(ValueError):
+    """The outcome is mostly generic words and no reason was given to keep it (R13)."""
+
+    def __init__(self, words: tuple[str, ...]) -> None:
+        super().__init__(f"Generic outcome wording: {', '.join(words)}")
+        self.words = words
+
+
+def _record(session: SupervisionSession) -> PrinciplesRecord:
+    """The session's record, created on the first write; locked for this transaction."""
+    PrinciplesRecord.objects.get_or_create(session=session)
+    return PrinciplesRecord.objects.select_for_update().get(session=session)
+
+
+def _check_people(session: SupervisionSession, people: Iterable[Person]) -> None:
+    if any(person.case_id != session.case_id for person in people):
+        raise ValueError("Everyone named must be in this case.")
+
+
+@transaction.atomic
+def record_update_what_matters(
+    *,
+    session: SupervisionSession,
+    what_matters: str,
+    family_words: str,
+    expected_version: int,
+    by: User,
+) -> PrinciplesRecord:
+    """Save what matters and the family's words, unless someone saved since `expected_version`."""
+    record = _record(session)
+    changed = PrinciplesRecord.objects.filter(pk=record.pk, version=expected_version).update(
+        what_matters=what_matters,
+        family_words=family_words,
+        version=F("version") + 1,
+        updated_by=by,
+    )
+    record.refresh_from_db()
+    if not changed:
+        raise RecordConflict(record)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "what matters", "version": record.version},
+    )
+    return record
+
+
+@transaction.atomic
+def outcome_add(
+    *,
+    session: SupervisionSession,
+    whose: str,
+    person: Person | None,
+    text: str,
+    status: str,
+    keep_reason: str,
+    language: str,
+    by: User,
+) -> Outcome:
+    """Add an outcome. A mostly generic one is refused unless there is a reason to keep it."""
+    text = text.strip()
+    keep_reason = keep_reason.strip()
+    result = check_outcome(text, language)
+    if result.flagged and not keep_reason:
+        raise GenericOutcome(result.generic_words)
+    if whose == Whose.WHOLE_FAMILY:
+        person = None
+    if person is not None:
+        _check_people(session, [person])
+    outcome = Outcome.objects.create(
+        record=_record(session),
+        whose=whose,
+        person=person,
+        text=text,
+        status=status,
+        keep_reason=keep_reason if result.flagged else "",
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=outcome,
+        case=session.case,
+        detail={"part": "outcome", "flagged": result.flagged, "kept": bool(outcome.keep_reason)},
+    )
+    return outcome
+
+
+@transaction.atomic
+def strength_add(
+    *, session: SupervisionSession, kind: str, text: str, people: Iterable[Person], by: User
+) -> Strength:
+    people = list(people)
+    _check_people(session, people)
+    strength = Strength.objects.create(
+        record=_record(session), kind=kind, text=text.strip(), created_by=by
+    )
+    strength.people.set(people)
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=strength,
+        case=session.case,
+        detail={"part": "strength", "kind": kind, "people": [p.key for p in people]},
+    )
+    return strength
+
+
+@transaction.atomic
+def risk_add(
+    *, session: SupervisionSession, trying_to_avoid: str, from_whose_view: str, by: User
+) -> PriorityRisk:
+    """Add a priority risk at the next rank."""
+    record = _record(session)  # locked: two adds cannot take the same rank
+    last = record.risks.order_by("-rank").values_list("rank", flat=True).first() or 0
+    risk = PriorityRisk.objects.create(
+        record=record,
+        trying_to_avoid=trying_to_avoid.strip(),
+        from_whose_view=from_whose_view.strip(),
+        rank=last + 1,
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=risk,
+        case=session.case,
+        detail={"part": "priority risk", "rank": risk.rank},
+    )
+    return risk
+
+
+@transaction.atomic
+def high_risk_moment_add(
+    *, risk: PriorityRisk, when: str, where: str, trigger: str, early_sign: str, by: User
+) -> HighRiskMoment:
+    moment = HighRiskMoment.objects.create(
+        risk=risk,
+        when=when.strip(),
+        where=where.strip(),
+        trigger=trigger.strip(),
+        early_sign=early_sign.strip(),
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=moment,
+        case=risk.record.session.case,
+        detail={"part": "high-risk moment", "rank": risk.rank},
+    )
+    return moment

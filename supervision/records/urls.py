@@ -1,0 +1,14 @@
+from django.urls import path
+
+from supervision.records import views
+
+app_name = "records"
+
+urlpatterns = [
+    path("", views.record, name="record"),
+    path("what-matters/", views.what_matters, name="what_matters"),
+    path("outcomes/", views.outcome_add, name="outcome_add"),
+    path("strengths/", views.strength_add, name="strength_add"),
+    path("risks/", views.risk_add, name="risk_add"),
+    path("risks/<int:rank>/moments/", views.moment_add, name="moment_add"),
+]
