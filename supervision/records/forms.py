@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.cases.models import Case, Person
-from supervision.records.models import OutcomeStatus, StrengthKind, Whose
+from supervision.records.models import BalancingColumn, OutcomeStatus, StrengthKind, Whose
 
 
 class WhatMattersForm(forms.Form):
@@ -138,3 +138,66 @@ class MomentForm(forms.Form):
     where = forms.CharField(label=_("Where"), max_length=300, required=False)
     trigger = forms.CharField(label=_("Trigger"), max_length=300, required=False)
     early_sign = forms.CharField(label=_("Early warning sign"), max_length=300, required=False)
+
+
+class BalancingItemForm(forms.Form):
+    column = forms.ChoiceField(
+        label=_("Is it a strength, a risk or an outstanding need?"),
+        choices=BalancingColumn.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select a strength, a risk or an outstanding need")},
+    )
+    text = forms.CharField(
+        label=_("What was said"),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter what was said")},
+    )
+    raised_by = forms.CharField(
+        label=_("Who raised it?"),
+        help_text=_("A practitioner, an agency or a family member."),
+        max_length=200,
+        error_messages={"required": _("Enter who raised it")},
+    )
+
+
+_SCORE_ERROR = _("Enter a whole number from 0 to 10")
+
+
+class ScalingScoreForm(forms.Form):
+    participant = forms.CharField(
+        label=_("Participant"),
+        help_text=_("The person or agency giving the score."),
+        max_length=200,
+        error_messages={"required": _("Enter who gave the score")},
+    )
+    score = forms.IntegerField(
+        label=_("Score (0 to 10)"),
+        help_text=_("0 means the children cannot live at home; 10 means safe enough to close."),
+        min_value=0,
+        max_value=10,
+        widget=forms.NumberInput,
+        error_messages={
+            "required": _SCORE_ERROR,
+            "invalid": _SCORE_ERROR,
+            "min_value": _SCORE_ERROR,
+            "max_value": _SCORE_ERROR,
+        },
+    )
+    rationale = forms.CharField(
+        label=_("Why this score"),
+        widget=forms.Textarea,
+        max_length=2000,
+        required=False,
+    )
+
+
+class BalancingSummaryForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Summary judgement"),
+        help_text=_("How the strengths weigh against the risks and outstanding needs."),
+        widget=forms.Textarea,
+        max_length=5000,
+        error_messages={"required": _("Enter the summary judgement")},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

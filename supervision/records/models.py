@@ -19,6 +19,9 @@ class PrinciplesRecord(models.Model):
     what_matters = models.TextField(_("what matters"), blank=True)
     family_words = models.TextField(_("the family's own words"), blank=True)
     version = models.PositiveIntegerField(default=0)
+    balancing_summary = models.TextField(_("summary judgement"), blank=True)
+    # The summary moves on its own version, so saving what matters never makes it stale.
+    balancing_version = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -158,3 +161,70 @@ class HighRiskMoment(models.Model):
 
     def __str__(self) -> str:
         return self.when
+
+
+class BalancingColumn(models.TextChoices):
+    STRENGTH = "strength", _("Strength")
+    RISK = "risk", _("Risk")
+    NEED = "need", _("Outstanding need")
+
+
+class BalancingItem(models.Model):
+    """One item of the balancing exercise (R37, B12), attributed to who raised it."""
+
+    record = models.ForeignKey(
+        PrinciplesRecord, on_delete=models.PROTECT, related_name="balancing_items"
+    )
+    column = models.CharField(_("column"), max_length=8, choices=BalancingColumn.choices)
+    text = models.TextField(_("item"))
+    raised_by = models.CharField(_("who raised it"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("balancing item")
+        verbose_name_plural = _("balancing items")
+        ordering = ("record", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(column__in=BalancingColumn.values), name="balancing_column_valid"
+            ),
+            models.CheckConstraint(condition=~Q(text=""), name="balancing_item_has_text"),
+            models.CheckConstraint(condition=~Q(raised_by=""), name="balancing_item_has_raiser"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_column_display()}: {self.text[:40]}"
+
+
+class ScalingScore(models.Model):
+    """One participant's place on the 0-10 scale (B14). Shown as a spread, never averaged."""
+
+    record = models.ForeignKey(
+        PrinciplesRecord, on_delete=models.PROTECT, related_name="scaling_scores"
+    )
+    participant = models.CharField(_("participant"), max_length=200)
+    score = models.PositiveSmallIntegerField(_("score"))
+    rationale = models.TextField(_("why this score"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("scaling score")
+        verbose_name_plural = _("scaling scores")
+        ordering = ("record", "pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=0) & Q(score__lte=10), name="scaling_score_0_to_10"
+            ),
+            models.CheckConstraint(
+                condition=~Q(participant=""), name="scaling_score_has_participant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.score}"

@@ -11,13 +11,17 @@ from supervision.accounts.models import User
 from supervision.audit import services as audit
 from supervision.audit.models import AuditAction
 from supervision.cases.models import Person
+from supervision.domain.session import SCALE_MAX, SCALE_MIN
 from supervision.domain.wording import check_outcome
 from supervision.meetings.models import SupervisionSession
 from supervision.records.models import (
+    BalancingColumn,
+    BalancingItem,
     HighRiskMoment,
     Outcome,
     PrinciplesRecord,
     PriorityRisk,
+    ScalingScore,
     Strength,
     Whose,
 )
@@ -185,3 +189,81 @@ def high_risk_moment_add(
         detail={"part": "high-risk moment", "rank": risk.rank},
     )
     return moment
+
+
+@transaction.atomic
+def balancing_item_add(
+    *, session: SupervisionSession, column: str, text: str, raised_by: str, by: User
+) -> BalancingItem:
+    """Add a strength, risk or outstanding need to the balancing exercise, with who raised it."""
+    if column not in BalancingColumn.values:
+        raise ValueError(f"Unknown balancing column: {column!r}")
+    text, raised_by = text.strip(), raised_by.strip()
+    if not text or not raised_by:
+        raise ValueError("A balancing item needs its text and who raised it.")
+    item = BalancingItem.objects.create(
+        record=_record(session), column=column, text=text, raised_by=raised_by, created_by=by
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=item,
+        case=session.case,
+        detail={"part": "balancing item", "column": column},
+    )
+    return item
+
+
+@transaction.atomic
+def scaling_score_add(
+    *, session: SupervisionSession, participant: str, score: int, rationale: str, by: User
+) -> ScalingScore:
+    """Record one participant's 0-10 score. Scores are shown as a spread, never averaged."""
+    if isinstance(score, bool) or not isinstance(score, int):
+        raise TypeError("A score must be a whole number from 0 to 10.")
+    if not SCALE_MIN <= score <= SCALE_MAX:
+        raise ValueError("A score must be from 0 to 10.")
+    participant = participant.strip()
+    if not participant:
+        raise ValueError("A score needs the participant who gave it.")
+    scaling = ScalingScore.objects.create(
+        record=_record(session),
+        participant=participant,
+        score=score,
+        rationale=rationale.strip(),
+        created_by=by,
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.CREATE,
+        target=scaling,
+        case=session.case,
+        detail={"part": "scaling score", "score": score},
+    )
+    return scaling
+
+
+@transaction.atomic
+def balancing_summary_save(
+    *, session: SupervisionSession, summary: str, expected_version: int, by: User
+) -> PrinciplesRecord:
+    """Save the summary judgement, unless someone saved it since `expected_version`."""
+    record = _record(session)
+    changed = PrinciplesRecord.objects.filter(
+        pk=record.pk, balancing_version=expected_version
+    ).update(
+        balancing_summary=summary.strip(),
+        balancing_version=F("balancing_version") + 1,
+        updated_by=by,
+    )
+    record.refresh_from_db()
+    if not changed:
+        raise RecordConflict(record)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "balancing summary", "version": record.balancing_version},
+    )
+    return record

@@ -11,4 +11,7 @@ urlpatterns = [
     path("strengths/", views.strength_add, name="strength_add"),
     path("risks/", views.risk_add, name="risk_add"),
     path("risks/<int:rank>/moments/", views.moment_add, name="moment_add"),
+    path("balancing/items/", views.balancing_item_add, name="balancing_item_add"),
+    path("balancing/scores/", views.scaling_score_add, name="scaling_score_add"),
+    path("balancing/summary/", views.balancing_summary, name="balancing_summary"),
 ]

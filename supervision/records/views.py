@@ -22,9 +22,12 @@ from supervision.cases.access import access_case
 from supervision.meetings.models import SupervisionSession
 from supervision.records import access, selectors, services
 from supervision.records.forms import (
+    BalancingItemForm,
+    BalancingSummaryForm,
     MomentForm,
     OutcomeForm,
     RiskForm,
+    ScalingScoreForm,
     StrengthForm,
     WhatMattersForm,
 )
@@ -65,6 +68,15 @@ def _page(
         "outcome": OutcomeForm(case=case, auto_id="outcome-%s"),
         "strength": StrengthForm(case=case, auto_id="strength-%s"),
         "risk": RiskForm(auto_id="risk-%s"),
+        "balancing_item": BalancingItemForm(auto_id="balancing-item-%s"),
+        "scaling_score": ScalingScoreForm(auto_id="scaling-%s"),
+        "balancing_summary": BalancingSummaryForm(
+            initial={
+                "summary": page.record.balancing_summary if page.record else "",
+                "version": page.balancing_version,
+            },
+            auto_id="balancing-summary-%s",
+        ),
     }
     moment_forms: dict[int, forms.Form] = {}
     if bound is not None and moment_rank is not None:
@@ -75,6 +87,9 @@ def _page(
             OutcomeForm: "outcome",
             StrengthForm: "strength",
             RiskForm: "risk",
+            BalancingItemForm: "balancing_item",
+            ScalingScoreForm: "scaling_score",
+            BalancingSummaryForm: "balancing_summary",
         }[type(bound)]
         blank[name] = bound
     risks = [
@@ -232,3 +247,79 @@ def moment_add(
     services.high_risk_moment_add(risk=risk, by=request.user, **form.cleaned_data)
     messages.success(request, _("High-risk moment added."))
     return _back(reference, code, f"risk-{rank}")
+
+
+@require_POST
+@login_required
+def balancing_item_add(
+    request: AuthenticatedHttpRequest, reference: str, code: UUID
+) -> HttpResponse:
+    session = _session(request, reference, code, write=True)
+    form = BalancingItemForm(request.POST, auto_id="balancing-item-%s")
+    if not form.is_valid():
+        return _page(request, session, status=400, bound=form)
+    services.balancing_item_add(
+        session=session,
+        column=form.cleaned_data["column"],
+        text=form.cleaned_data["text"],
+        raised_by=form.cleaned_data["raised_by"],
+        by=request.user,
+    )
+    messages.success(request, _("Added to the balancing exercise."))
+    return _back(reference, code, "balancing")
+
+
+@require_POST
+@login_required
+def scaling_score_add(
+    request: AuthenticatedHttpRequest, reference: str, code: UUID
+) -> HttpResponse:
+    session = _session(request, reference, code, write=True)
+    form = ScalingScoreForm(request.POST, auto_id="scaling-%s")
+    if not form.is_valid():
+        return _page(request, session, status=400, bound=form)
+    services.scaling_score_add(
+        session=session,
+        participant=form.cleaned_data["participant"],
+        score=form.cleaned_data["score"],
+        rationale=form.cleaned_data["rationale"],
+        by=request.user,
+    )
+    messages.success(request, _("Score added."))
+    return _back(reference, code, "scaling")
+
+
+@require_POST
+@login_required
+def balancing_summary(
+    request: AuthenticatedHttpRequest, reference: str, code: UUID
+) -> HttpResponse:
+    session = _session(request, reference, code, write=True)
+    form = BalancingSummaryForm(request.POST, auto_id="balancing-summary-%s")
+    if not form.is_valid():
+        return _page(request, session, status=400, bound=form)
+    data = form.cleaned_data
+    try:
+        services.balancing_summary_save(
+            session=session,
+            summary=data["summary"],
+            expected_version=data["version"],
+            by=request.user,
+        )
+    except services.RecordConflict as conflict:
+        retry = BalancingSummaryForm(
+            initial={**data, "version": conflict.current.balancing_version},
+            auto_id="balancing-summary-%s",
+        )
+        context = {
+            "case": session.case,
+            "found": session.request,
+            "session": session,
+            "part": "balancing_summary",
+            "current": conflict.current,
+            "mine": data,
+            "form": retry,
+        }
+        return render(request, "records/conflict.html", context, status=409)
+    messages.success(request, _("Summary judgement saved."))
+    return _back(reference, code, "balancing-summary")

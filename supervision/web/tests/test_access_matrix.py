@@ -340,6 +340,9 @@ MATRIX += [
     Row(f"{RECORD}outcomes/", record_url("outcome_add"), (NOT_ALLOWED,) * 7),
     Row(f"{RECORD}strengths/", record_url("strength_add"), (NOT_ALLOWED,) * 7),
     Row(f"{RECORD}risks/", record_url("risk_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}balancing/items/", record_url("balancing_item_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}balancing/scores/", record_url("scaling_score_add"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}balancing/summary/", record_url("balancing_summary"), (NOT_ALLOWED,) * 7),
     Row(
         f"{RECORD}risks/<int:rank>/moments/",
         record_url("moment_add", rank=1),
