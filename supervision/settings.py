@@ -81,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "axes.middleware.AxesMiddleware",
+    "supervision.records.middleware.RecordLockedMiddleware",
 ]
 
 ROOT_URLCONF = "supervision.urls"

@@ -11,6 +11,7 @@ from supervision.cases.models import Case
 from supervision.chronology.access import is_case_social_worker
 from supervision.meetings.access import is_request_chair, request_of_case
 from supervision.meetings.models import SupervisionSession
+from supervision.records.models import PrinciplesRecord
 
 
 def session_of_request(case: Case, code: UUID) -> SupervisionSession:
@@ -27,3 +28,8 @@ def session_of_request(case: Case, code: UUID) -> SupervisionSession:
 def can_write_record(user: User, session: SupervisionSession) -> bool:
     """The request's chair or the case's social worker writes the record."""
     return is_request_chair(user, session.request) or is_case_social_worker(user, session.case)
+
+
+def record_locked(session: SupervisionSession) -> bool:
+    """Whether the chair has signed the record off (every part is then read-only)."""
+    return PrinciplesRecord.objects.filter(session=session, signed_off_at__isnull=False).exists()

@@ -22,6 +22,15 @@ class PrinciplesRecord(models.Model):
     balancing_summary = models.TextField(_("summary judgement"), blank=True)
     # The summary moves on its own version, so saving what matters never makes it stale.
     balancing_version = models.PositiveIntegerField(default=0)
+    # The chair summary (R39); the agreed actions are the action register itself.
+    information_shared = models.TextField(_("information shared"), blank=True)
+    learning_points = models.TextField(_("learning points"), blank=True)
+    summary_version = models.PositiveIntegerField(default=0)
+    # Sign-off locks the whole record until the chair reopens it with a reason.
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -33,6 +42,43 @@ class PrinciplesRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} (v{self.version})"
+
+    @property
+    def locked(self) -> bool:
+        return self.signed_off_at is not None
+
+
+class RecordEdition(models.Model):
+    """One signed-off version of the record, kept whole. Edition 1 is the first sign-off;
+    each later one follows a reopening whose reason it carries."""
+
+    record = models.ForeignKey(PrinciplesRecord, on_delete=models.PROTECT, related_name="editions")
+    number = models.PositiveIntegerField(_("version"))
+    signed_off_at = models.DateTimeField(_("signed off at"))
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.JSONField(_("the record as signed off"))
+    reopened_at = models.DateTimeField(_("reopened at"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reopen_reason = models.TextField(_("why it was reopened"), blank=True)
+
+    class Meta:
+        verbose_name = _("signed-off version")
+        verbose_name_plural = _("signed-off versions")
+        ordering = ("record", "number")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "number"], name="edition_number_unique"),
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="reopened_edition_has_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.record} edition {self.number}"
 
 
 class Whose(models.TextChoices):

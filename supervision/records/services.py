@@ -43,10 +43,26 @@ class GenericOutcome(ValueError):
         self.words = words
 
 
-def _record(session: SupervisionSession) -> PrinciplesRecord:
-    """The session's record, created on the first write; locked for this transaction."""
+class RecordLocked(Exception):
+    """The chair has signed the record off. A change needs the chair to reopen it with a
+    reason, which starts a new version. Raised by every write to any part of the record."""
+
+    def __init__(self, session: SupervisionSession) -> None:
+        super().__init__("The session record is signed off.")
+        self.session = session
+
+
+def record_for_writing(session: SupervisionSession) -> PrinciplesRecord:
+    """The session's record, created on the first write and locked for this transaction.
+
+    Every service that changes any part of the session record (in this app or another)
+    calls this first, inside its transaction: it raises RecordLocked once signed off.
+    """
     PrinciplesRecord.objects.get_or_create(session=session)
-    return PrinciplesRecord.objects.select_for_update().get(session=session)
+    record = PrinciplesRecord.objects.select_for_update().get(session=session)
+    if record.locked:
+        raise RecordLocked(session)
+    return record
 
 
 def _check_people(session: SupervisionSession, people: Iterable[Person]) -> None:
@@ -64,7 +80,7 @@ def record_update_what_matters(
     by: User,
 ) -> PrinciplesRecord:
     """Save what matters and the family's words, unless someone saved since `expected_version`."""
-    record = _record(session)
+    record = record_for_writing(session)
     changed = PrinciplesRecord.objects.filter(pk=record.pk, version=expected_version).update(
         what_matters=what_matters,
         family_words=family_words,
@@ -107,7 +123,7 @@ def outcome_add(
     if person is not None:
         _check_people(session, [person])
     outcome = Outcome.objects.create(
-        record=_record(session),
+        record=record_for_writing(session),
         whose=whose,
         person=person,
         text=text,
@@ -132,7 +148,7 @@ def strength_add(
     people = list(people)
     _check_people(session, people)
     strength = Strength.objects.create(
-        record=_record(session), kind=kind, text=text.strip(), created_by=by
+        record=record_for_writing(session), kind=kind, text=text.strip(), created_by=by
     )
     strength.people.set(people)
     audit.record(
@@ -150,7 +166,7 @@ def risk_add(
     *, session: SupervisionSession, trying_to_avoid: str, from_whose_view: str, by: User
 ) -> PriorityRisk:
     """Add a priority risk at the next rank."""
-    record = _record(session)  # locked: two adds cannot take the same rank
+    record = record_for_writing(session)  # locked: two adds cannot take the same rank
     last = record.risks.order_by("-rank").values_list("rank", flat=True).first() or 0
     risk = PriorityRisk.objects.create(
         record=record,
@@ -173,6 +189,7 @@ def risk_add(
 def high_risk_moment_add(
     *, risk: PriorityRisk, when: str, where: str, trigger: str, early_sign: str, by: User
 ) -> HighRiskMoment:
+    record_for_writing(risk.record.session)
     moment = HighRiskMoment.objects.create(
         risk=risk,
         when=when.strip(),
@@ -202,7 +219,11 @@ def balancing_item_add(
     if not text or not raised_by:
         raise ValueError("A balancing item needs its text and who raised it.")
     item = BalancingItem.objects.create(
-        record=_record(session), column=column, text=text, raised_by=raised_by, created_by=by
+        record=record_for_writing(session),
+        column=column,
+        text=text,
+        raised_by=raised_by,
+        created_by=by,
     )
     audit.record(
         actor=by,
@@ -227,7 +248,7 @@ def scaling_score_add(
     if not participant:
         raise ValueError("A score needs the participant who gave it.")
     scaling = ScalingScore.objects.create(
-        record=_record(session),
+        record=record_for_writing(session),
         participant=participant,
         score=score,
         rationale=rationale.strip(),
@@ -248,7 +269,7 @@ def balancing_summary_save(
     *, session: SupervisionSession, summary: str, expected_version: int, by: User
 ) -> PrinciplesRecord:
     """Save the summary judgement, unless someone saved it since `expected_version`."""
-    record = _record(session)
+    record = record_for_writing(session)
     changed = PrinciplesRecord.objects.filter(
         pk=record.pk, balancing_version=expected_version
     ).update(
