@@ -97,3 +97,18 @@ def client_for(client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def booked(client, cast, demo_case):
+    """The scenario's multi-agency request, accepted by the chair, with the session booked
+    for Thursday 15 January 2026 (domain.md §7.5). The client is left signed in as the chair."""
+    from django.urls import reverse
+
+    from supervision.meetings.models import SupervisionSession
+    from supervision.meetings.tests.test_requests import SESSION, accepted_request
+
+    found = accepted_request(client, cast, demo_case)
+    kwargs = {"reference": demo_case.reference, "code": found.code}
+    assert client.post(reverse("meetings:schedule", kwargs=kwargs), SESSION).status_code == 302
+    return SupervisionSession.objects.get(request=found)

@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "supervision.documents",
     "supervision.meetings",
     "supervision.records",
+    "supervision.safety",
+    "supervision.actions",
     "supervision.web",
 ]
 

@@ -27,6 +27,14 @@ urlpatterns += i18n_patterns(
     path("cases/<str:reference>/documents/", include("supervision.documents.urls")),
     path("cases/<str:reference>/requests/", include("supervision.meetings.urls")),
     path("cases/<str:reference>/requests/<uuid:code>/record/", include("supervision.records.urls")),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/record/safety-plan/",
+        include("supervision.safety.urls"),
+    ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/record/next-steps/",
+        include("supervision.actions.urls"),
+    ),
     path("requests/", meetings_requests.queue, name="requests_queue"),
     path("requests/<uuid:code>/", meetings_requests.decide, name="request_decide"),
     path("invitations/<uuid:code>/", meetings_sessions.respond, name="invitation_respond"),

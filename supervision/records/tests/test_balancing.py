@@ -9,10 +9,7 @@ import pytest
 from supervision.audit.models import AuditEvent
 from supervision.meetings.models import SupervisionSession
 from supervision.records.models import BalancingItem, PrinciplesRecord, ScalingScore
-from supervision.records.tests import test_record
 from supervision.records.tests.test_record import _queries, url
-
-booked = test_record.booked  # the scenario's booked session, shared with test_record
 
 pytestmark = pytest.mark.django_db
 

@@ -30,15 +30,6 @@ KAI_OUTCOME = (
 )
 
 
-@pytest.fixture
-def booked(client, cast, demo_case) -> SupervisionSession:
-    """The scenario's request, accepted by the chair, with the session booked."""
-    found = accepted_request(client, cast, demo_case)
-    kwargs = {"reference": demo_case.reference, "code": found.code}
-    assert client.post(reverse("meetings:schedule", kwargs=kwargs), SESSION).status_code == 302
-    return SupervisionSession.objects.get(request=found)
-
-
 def url(session: SupervisionSession, name: str = "record", **extra: object) -> str:
     kwargs = {"reference": session.case.reference, "code": session.request.code, **extra}
     return reverse(f"records:{name}", kwargs=kwargs)
