@@ -51,6 +51,8 @@ class CompletionProblem(StrEnum):
     NO_ACTIONS = "no_actions"
     #: Multi-agency only (R37): the balancing exercise has no summary judgement.
     NO_BALANCING_SUMMARY = "no_balancing_summary"
+    #: Every type (R39): the chair has not summarised the information shared.
+    NO_CHAIR_SUMMARY = "no_chair_summary"
 
 
 def completion_problems(
@@ -61,6 +63,7 @@ def completion_problems(
     action_count: int,
     no_actions_reason: str,
     has_balancing_summary: bool,
+    has_chair_summary: bool,
     summary_signed: bool = False,
 ) -> list[str]:
     """Everything that stops the session being completed; empty when it can be.
@@ -73,6 +76,7 @@ def completion_problems(
       (a reason of only spaces is no reason), and the balancing exercise summary.
     - ``core_group``, ``individual`` and ``reflective_group`` sessions need none of these:
       they use the principles, but the multi-agency steps are optional for them.
+    - Every type needs the chair summary of the information shared (R39).
 
     Raises ValueError for an unknown session type or a negative ``action_count``.
     """
@@ -85,8 +89,30 @@ def completion_problems(
     if summary_signed:
         return [CompletionProblem.ALREADY_SIGNED_OFF]
     problems: list[str] = []
-    if kind != SessionType.MULTI_AGENCY:
-        return problems
+    if kind == SessionType.MULTI_AGENCY:
+        problems.extend(
+            _multi_agency_problems(
+                has_review_date=has_review_date,
+                out_of_hours_answered=out_of_hours_answered,
+                action_count=action_count,
+                no_actions_reason=no_actions_reason,
+                has_balancing_summary=has_balancing_summary,
+            )
+        )
+    if not has_chair_summary:
+        problems.append(CompletionProblem.NO_CHAIR_SUMMARY)
+    return problems
+
+
+def _multi_agency_problems(
+    *,
+    has_review_date: bool,
+    out_of_hours_answered: bool,
+    action_count: int,
+    no_actions_reason: str,
+    has_balancing_summary: bool,
+) -> list[str]:
+    problems: list[str] = []
     if not has_review_date:
         problems.append(CompletionProblem.NO_REVIEW_DATE)
     if not out_of_hours_answered:

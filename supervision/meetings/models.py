@@ -168,6 +168,7 @@ class InvitationBasis(models.TextChoices):
     PREVIOUS = "previous", _("Involved before")
     TEAM = "team", _("Case team")
     ADDED = "added", _("Added by the chair")
+    REQUESTER = "requester", _("Asked for the session")
 
 
 class InvitationResponse(models.TextChoices):

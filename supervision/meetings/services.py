@@ -261,9 +261,20 @@ def _invite_email(invitation: Invitation, *, cancelled: bool = False) -> None:
 def _expected_invitees(
     request: SupervisionRequest,
 ) -> list[tuple[Practitioner, str, Involvement | None]]:
-    """Everyone to invite: the case team's social worker and manager, and the named
-    practitioner of every involvement, current and previous (R36)."""
+    """Everyone to invite (R4, R36).
+
+    - Multi-agency: the case team's social worker and manager, and the named practitioner
+      of every involvement, current and previous.
+    - Core group: the same, current involvements only.
+    - Individual and reflective group sessions are single-agency: they leave out the
+      invitation step, so only the person who asked is invited (to get the calendar event).
+    """
     found: dict[int, tuple[Practitioner, str, Involvement | None]] = {}
+    if request.session_type in (SessionType.INDIVIDUAL, SessionType.REFLECTIVE_GROUP):
+        requester = Practitioner.objects.select_related("user", "agency").get(
+            user=request.requested_by
+        )
+        return [(requester, InvitationBasis.REQUESTER, None)]
     team = request.case.team.filter(
         role__in=[TeamRole.SOCIAL_WORKER, TeamRole.TEAM_MANAGER]
     ).select_related("practitioner__user", "practitioner__agency")
@@ -272,6 +283,8 @@ def _expected_invitees(
     involvements = request.case.involvements.filter(practitioner__isnull=False).select_related(
         "practitioner__user", "practitioner__agency", "agency"
     )
+    if request.session_type == SessionType.CORE_GROUP:
+        involvements = involvements.exclude(status=Involvement.Status.PREVIOUS)
     for involvement in involvements:
         if (
             involvement.practitioner_id not in found

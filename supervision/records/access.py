@@ -9,9 +9,10 @@ from django.http import Http404
 from supervision.accounts.models import User
 from supervision.cases.models import Case
 from supervision.chronology.access import is_case_social_worker
+from supervision.domain.session import can_read_reflective_notes
 from supervision.meetings.access import is_request_chair, request_of_case
 from supervision.meetings.models import SupervisionSession
-from supervision.records.models import PrinciplesRecord
+from supervision.records.models import Attendance, PrinciplesRecord
 
 
 def session_of_request(case: Case, code: UUID) -> SupervisionSession:
@@ -33,3 +34,22 @@ def can_write_record(user: User, session: SupervisionSession) -> bool:
 def record_locked(session: SupervisionSession) -> bool:
     """Whether the chair has signed the record off (every part is then read-only)."""
     return PrinciplesRecord.objects.filter(session=session, signed_off_at__isnull=False).exists()
+
+
+def attendee_user_ids(session: SupervisionSession) -> set[int]:
+    """The users the chair recorded as attending."""
+    return set(
+        Attendance.objects.filter(record__session=session).values_list(
+            "practitioner__user_id", flat=True
+        )
+    )
+
+
+def can_read_reflections(user: User, session: SupervisionSession) -> bool:
+    """Reflective notes are for the session's attendees and its chair only (R7, R9)."""
+    return can_read_reflective_notes(user.pk, attendee_user_ids(session), session.request.chair_id)
+
+
+def can_sign_off(user: User, session: SupervisionSession) -> bool:
+    """Only the chair of the request signs the record off or reopens it."""
+    return is_request_chair(user, session.request)

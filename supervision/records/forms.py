@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from supervision.agencies.models import Practitioner
 from supervision.cases.models import Case, Person
 from supervision.records.models import BalancingColumn, OutcomeStatus, StrengthKind, Whose
 
@@ -199,5 +200,80 @@ class BalancingSummaryForm(forms.Form):
         widget=forms.Textarea,
         max_length=5000,
         error_messages={"required": _("Enter the summary judgement")},
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class ChairSummaryForm(forms.Form):
+    information_shared = forms.CharField(
+        label=_("Information shared"),
+        help_text=_("What the agencies brought, including what the merged chronology showed."),
+        widget=forms.Textarea,
+        max_length=10000,
+        error_messages={"required": _("Enter the information shared")},
+    )
+    learning_points = forms.CharField(
+        label=_("Learning points"),
+        help_text=_("What the practitioners learnt about doing things better, one per line."),
+        widget=forms.Textarea,
+        max_length=10000,
+        required=False,
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class PractitionerChoiceField(forms.ModelMultipleChoiceField[Practitioner]):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.user.full_name}, {obj.agency.name}"
+
+
+class AttendanceForm(forms.Form):
+    attendees = PractitionerChoiceField(
+        label=_("Who attended?"),
+        queryset=Practitioner.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, candidates: list[Practitioner], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["attendees"]
+        field.queryset = Practitioner.objects.filter(  # type: ignore[attr-defined]
+            pk__in=[p.pk for p in candidates]
+        ).select_related("user", "agency")
+
+
+class SignOffForm(forms.Form):
+    password = forms.CharField(
+        label=_("Your password"),
+        help_text=_("Enter your password again to sign the record off."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        strip=False,
+        max_length=200,
+        error_messages={"required": _("Enter your password")},
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why does the signed-off record need changing?"),
+        help_text=_("The reason stays with the version it replaces."),
+        widget=forms.Textarea,
+        max_length=2000,
+        error_messages={"required": _("Enter why the record needs changing")},
+    )
+
+
+class ReflectiveNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("My role and impact"),
+        help_text=_(
+            "How you see your own role with this family: as a helper, an enabler or a "
+            "practitioner, and the difference you make. Only the session's attendees and "
+            "chair can read this; it is never sent out or put on the case file."
+        ),
+        widget=forms.Textarea,
+        max_length=10000,
+        error_messages={"required": _("Enter your reflection")},
     )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

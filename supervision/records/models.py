@@ -274,3 +274,57 @@ class ScalingScore(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant}: {self.score}"
+
+
+class Attendance(models.Model):
+    """Who attended the session, as the chair recorded it. Attendees (and the chair) read
+    the reflective notes; #6 asks them for feedback."""
+
+    record = models.ForeignKey(
+        PrinciplesRecord, on_delete=models.PROTECT, related_name="attendance"
+    )
+    practitioner = models.ForeignKey(
+        "agencies.Practitioner", on_delete=models.PROTECT, related_name="attended"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
+        ordering = ("record", "pk")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "practitioner"], name="attended_once_per_record"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.practitioner)
+
+
+class ReflectiveNote(models.Model):
+    """A practitioner's own reflection on their role and impact (R7, R9). Read only by the
+    session's attendees and chair; never in the signed-off record, an export or the case
+    file."""
+
+    record = models.ForeignKey(
+        PrinciplesRecord, on_delete=models.PROTECT, related_name="reflective_notes"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("my role and impact"))
+    version = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("reflective note")
+        verbose_name_plural = _("reflective notes")
+        ordering = ("record", "pk")
+        constraints = [
+            models.UniqueConstraint(fields=["record", "author"], name="one_reflection_per_author"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.record}"

@@ -4,27 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from supervision.accounts.models import User
+from supervision.actions.selectors import completion_facts as action_facts
+from supervision.agencies.models import Practitioner
 from supervision.audit import services as audit
 from supervision.audit.models import AuditAction
 from supervision.cases.models import Person
-from supervision.domain.session import SCALE_MAX, SCALE_MIN
+from supervision.domain.session import SCALE_MAX, SCALE_MIN, completion_problems
 from supervision.domain.wording import check_outcome
-from supervision.meetings.models import SupervisionSession
+from supervision.meetings.models import SessionStatus, SupervisionSession
+from supervision.records.access import can_read_reflections, can_sign_off
 from supervision.records.models import (
+    Attendance,
     BalancingColumn,
     BalancingItem,
     HighRiskMoment,
     Outcome,
     PrinciplesRecord,
     PriorityRisk,
+    RecordEdition,
+    ReflectiveNote,
     ScalingScore,
     Strength,
     Whose,
 )
+from supervision.records.selectors import attendance_candidates, record_content
+from supervision.safety.selectors import out_of_hours_answered
 
 
 class RecordConflict(Exception):
@@ -286,5 +296,199 @@ def balancing_summary_save(
         target=record,
         case=session.case,
         detail={"part": "balancing summary", "version": record.balancing_version},
+    )
+    return record
+
+
+@transaction.atomic
+def chair_summary_save(
+    *,
+    session: SupervisionSession,
+    information_shared: str,
+    learning_points: str,
+    expected_version: int,
+    by: User,
+) -> PrinciplesRecord:
+    """Save the chair summary (R39), unless someone saved it since `expected_version`."""
+    record = record_for_writing(session)
+    changed = PrinciplesRecord.objects.filter(
+        pk=record.pk, summary_version=expected_version
+    ).update(
+        information_shared=information_shared.strip(),
+        learning_points=learning_points.strip(),
+        summary_version=F("summary_version") + 1,
+        updated_by=by,
+    )
+    record.refresh_from_db()
+    if not changed:
+        raise RecordConflict(record)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "chair summary", "version": record.summary_version},
+    )
+    return record
+
+
+@transaction.atomic
+def attendance_save(
+    *, session: SupervisionSession, practitioners: Iterable[Practitioner], by: User
+) -> list[Attendance]:
+    """Record who attended, replacing the previous list. Everyone named must be someone the
+    session could have had: an invitee, the case team or the person who asked."""
+    record = record_for_writing(session)
+    chosen = {p.pk: p for p in practitioners}
+    allowed = {p.pk for p in attendance_candidates(session)}
+    if not set(chosen) <= allowed:
+        raise ValueError("Only invitees, the case team and the requester can be attendees.")
+    Attendance.objects.filter(record=record).exclude(practitioner_id__in=chosen).delete()
+    have = set(Attendance.objects.filter(record=record).values_list("practitioner_id", flat=True))
+    Attendance.objects.bulk_create(
+        Attendance(record=record, practitioner=p, recorded_by=by)
+        for pk, p in chosen.items()
+        if pk not in have
+    )
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "attendance", "attendees": sorted(str(p.code) for p in chosen.values())},
+    )
+    return list(Attendance.objects.filter(record=record).select_related("practitioner"))
+
+
+class NoteConflict(Exception):
+    """The author saved their note elsewhere (another tab) since this editor loaded it."""
+
+    def __init__(self, current: ReflectiveNote) -> None:
+        super().__init__("The note changed since it was loaded.")
+        self.current = current
+
+
+@transaction.atomic
+def reflective_note_save(
+    *, session: SupervisionSession, text: str, expected_version: int, by: User
+) -> ReflectiveNote:
+    """Save the author's own reflection. Only attendees and the chair write one. Notes are
+    not part of the signed-off record, so they can be written after sign-off too."""
+    if not can_read_reflections(by, session):
+        raise PermissionDenied
+    PrinciplesRecord.objects.get_or_create(session=session)
+    record = PrinciplesRecord.objects.select_for_update().get(session=session)
+    note = ReflectiveNote.objects.filter(record=record, author=by).first()
+    current_version = note.version if note is not None else 0
+    if current_version != expected_version:
+        assert note is not None  # noqa: S101 - version 0 is the only version without a note
+        raise NoteConflict(note)
+    if note is None:
+        note = ReflectiveNote.objects.create(record=record, author=by, text=text.strip())
+    else:
+        note.text = text.strip()
+        note.version += 1
+        note.save(update_fields=["text", "version", "updated_at"])
+    # The audit row says a note was written, never what it says.
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "reflective note", "version": note.version},
+    )
+    return note
+
+
+class WrongPassword(Exception):
+    """The password entered to sign off is not the chair's."""
+
+
+class NotReady(Exception):
+    """The record cannot be signed off yet; `problems` are CompletionProblem codes."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__(", ".join(problems))
+        self.problems = problems
+
+
+def completion_problems_of(session: SupervisionSession) -> list[str]:
+    """What stops this session's record being signed off; empty when it can be."""
+    record = PrinciplesRecord.objects.filter(session=session).first()
+    facts = action_facts(session)
+    return completion_problems(
+        session_type=session.request.session_type,
+        has_review_date=facts.has_review_date,
+        out_of_hours_answered=out_of_hours_answered(session),
+        action_count=facts.action_count,
+        no_actions_reason=facts.no_actions_reason,
+        has_balancing_summary=bool(record and record.balancing_summary.strip()),
+        has_chair_summary=bool(record and record.information_shared.strip()),
+        summary_signed=bool(record and record.locked),
+    )
+
+
+@transaction.atomic
+def record_sign_off(*, session: SupervisionSession, password: str, by: User) -> RecordEdition:
+    """The chair signs the record off with their password (R39): it is locked, kept whole as
+    a new version, and the session counts as held."""
+    if not can_sign_off(by, session):
+        raise PermissionDenied
+    if not by.check_password(password):
+        raise WrongPassword
+    record = record_for_writing(session)
+    problems = completion_problems_of(session)
+    if problems:
+        raise NotReady(problems)
+    now = timezone.now()
+    number = record.editions.count() + 1
+    edition = RecordEdition.objects.create(
+        record=record,
+        number=number,
+        signed_off_at=now,
+        signed_off_by=by,
+        content=record_content(session),
+    )
+    record.signed_off_at = now
+    record.signed_off_by = by
+    record.save(update_fields=["signed_off_at", "signed_off_by", "updated_at"])
+    SupervisionSession.objects.filter(pk=session.pk).update(status=SessionStatus.HELD)
+    audit.record(
+        actor=by,
+        action=AuditAction.SIGN_OFF,
+        target=record,
+        case=session.case,
+        detail={"part": "session record", "version": number},
+    )
+    return edition
+
+
+@transaction.atomic
+def record_reopen(*, session: SupervisionSession, reason: str, by: User) -> PrinciplesRecord:
+    """The chair reopens a signed-off record to change it; the reason stays with the version
+    it replaces, and signing off again makes the next version."""
+    if not can_sign_off(by, session):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("Reopening a signed-off record needs a reason.")
+    record = PrinciplesRecord.objects.select_for_update().get(session=session)
+    if not record.locked:
+        raise ValueError("The record is not signed off.")
+    edition = record.editions.order_by("-number").first()
+    if edition is not None:
+        edition.reopened_at = timezone.now()
+        edition.reopened_by = by
+        edition.reopen_reason = reason
+        edition.save(update_fields=["reopened_at", "reopened_by", "reopen_reason"])
+    record.signed_off_at = None
+    record.signed_off_by = None
+    record.save(update_fields=["signed_off_at", "signed_off_by", "updated_at"])
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": "reopened", "version": edition.number if edition else 0},
     )
     return record

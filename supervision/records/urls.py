@@ -15,3 +15,14 @@ urlpatterns = [
     path("balancing/scores/", views.scaling_score_add, name="scaling_score_add"),
     path("balancing/summary/", views.balancing_summary, name="balancing_summary"),
 ]
+
+urlpatterns += [
+    path("summary/", views.summary, name="summary"),
+    path("summary/save/", views.summary_save, name="summary_save"),
+    path("summary/attendance/", views.attendance, name="attendance"),
+    path("summary/sign-off/", views.sign_off, name="sign_off"),
+    path("summary/reopen/", views.reopen, name="reopen"),
+    path("versions/<int:number>/", views.edition, name="edition"),
+    path("reflections/", views.reflections, name="reflections"),
+    path("reflections/save/", views.reflection_save, name="reflection_save"),
+]

@@ -38,6 +38,7 @@ COMPLETE = {
     "action_count": 1,
     "no_actions_reason": "",
     "has_balancing_summary": True,
+    "has_chair_summary": True,
 }
 NOTHING = {
     "has_review_date": False,
@@ -45,6 +46,7 @@ NOTHING = {
     "action_count": 0,
     "no_actions_reason": "",
     "has_balancing_summary": False,
+    "has_chair_summary": False,
 }
 
 
@@ -76,7 +78,13 @@ NOTHING = {
         pytest.param({"has_balancing_summary": False}, [P.NO_BALANCING_SUMMARY], id="no-balancing"),
         pytest.param(
             NOTHING,
-            [P.NO_REVIEW_DATE, P.OUT_OF_HOURS_UNANSWERED, P.NO_ACTIONS, P.NO_BALANCING_SUMMARY],
+            [
+                P.NO_REVIEW_DATE,
+                P.OUT_OF_HOURS_UNANSWERED,
+                P.NO_ACTIONS,
+                P.NO_BALANCING_SUMMARY,
+                P.NO_CHAIR_SUMMARY,
+            ],
             id="everything-missing",
         ),
     ],
@@ -89,7 +97,14 @@ def test_multi_agency_completion(changes, problems):
 
 @pytest.mark.parametrize("session_type", ["core_group", "individual", "reflective_group"])
 def test_other_session_types_need_none_of_the_multi_agency_items(session_type):
-    assert completion_problems(session_type=session_type, **NOTHING) == []
+    assert completion_problems(session_type=session_type, **NOTHING) == [P.NO_CHAIR_SUMMARY]
+    assert completion_problems(session_type=session_type, **COMPLETE) == []
+
+
+@pytest.mark.parametrize("session_type", [kind.value for kind in SessionType])
+def test_every_session_type_needs_the_chair_summary(session_type):
+    changes = {**COMPLETE, "has_chair_summary": False}
+    assert completion_problems(session_type=session_type, **changes) == [P.NO_CHAIR_SUMMARY]
 
 
 @pytest.mark.parametrize("session_type", [kind.value for kind in SessionType])
@@ -107,6 +122,7 @@ def test_problem_codes_are_stable_strings():
         "out_of_hours_unanswered",
         "no_actions",
         "no_balancing_summary",
+        "no_chair_summary",
     ]
 
 
@@ -127,8 +143,11 @@ def test_negative_action_count_raises():
     st.integers(min_value=0, max_value=50),
     st.text(max_size=20),
     st.booleans(),
+    st.booleans(),
 )
-def test_completion_problems_properties(session_type, review, ooh, actions, reason, balance):
+def test_completion_problems_properties(
+    session_type, review, ooh, actions, reason, balance, chair_summary
+):
     found = completion_problems(
         session_type=session_type,
         has_review_date=review,
@@ -136,10 +155,12 @@ def test_completion_problems_properties(session_type, review, ooh, actions, reas
         action_count=actions,
         no_actions_reason=reason,
         has_balancing_summary=balance,
+        has_chair_summary=chair_summary,
     )
     assert len(found) == len(set(found))
+    assert (P.NO_CHAIR_SUMMARY in found) is not chair_summary
     if session_type != "multi_agency":
-        assert found == []
+        assert found == ([] if chair_summary else [P.NO_CHAIR_SUMMARY])
     else:
         assert (P.NO_REVIEW_DATE in found) is not review
         assert (P.OUT_OF_HOURS_UNANSWERED in found) is not ooh
