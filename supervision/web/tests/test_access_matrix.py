@@ -348,6 +348,72 @@ MATRIX += [
         record_url("moment_add", rank=1),
         (NOT_ALLOWED,) * 7,
     ),
+    Row(f"{RECORD}summary/", record_url("summary"), (NOT_FOUND,) * 6 + (REDIRECT,)),
+    Row(f"{RECORD}summary/save/", record_url("summary_save"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}summary/attendance/", record_url("attendance"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}summary/sign-off/", record_url("sign_off"), (NOT_ALLOWED,) * 7),
+    Row(f"{RECORD}summary/reopen/", record_url("reopen"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{RECORD}versions/<int:number>/",
+        record_url("edition", number=1),
+        (NOT_FOUND,) * 6 + (REDIRECT,),
+    ),
+    Row(f"{RECORD}reflections/", record_url("reflections"), (NOT_FOUND,) * 6 + (REDIRECT,)),
+    Row(f"{RECORD}reflections/save/", record_url("reflection_save"), (NOT_ALLOWED,) * 7),
+]
+
+
+def part_url(namespace: str, name: str, **extra: object) -> Callable[[Case, Cast], str]:
+    def build(case: Case, cast: Cast) -> str:
+        found = SupervisionRequest.objects.get(case=case)
+        kwargs = {"reference": case.reference, "code": found.code, **extra}
+        return reverse(f"{namespace}:{name}", kwargs=kwargs)
+
+    return build
+
+
+# The safety plan and next steps belong to the record: the same 404 without a session.
+# supervision/records/tests/test_record_access.py runs every record route with a session.
+SAFETY = f"{RECORD}safety-plan/"
+NEXT_STEPS = f"{RECORD}next-steps/"
+MATRIX += [
+    Row(SAFETY, part_url("safety", "plan"), (NOT_FOUND,) * 6 + (REDIRECT,)),
+    Row(f"{SAFETY}items/", part_url("safety", "item_add"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{SAFETY}items/<int:pk>/remove/",
+        part_url("safety", "item_remove", pk=1),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(f"{SAFETY}details/", part_url("safety", "details"), (NOT_ALLOWED,) * 7),
+    Row(f"{SAFETY}out-of-hours/shares/", part_url("safety", "share_add"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{SAFETY}out-of-hours/shares/<int:pk>/remove/",
+        part_url("safety", "share_remove", pk=1),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{SAFETY}out-of-hours/not-applicable/",
+        part_url("safety", "not_applicable"),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{SAFETY}versions/<int:number>/",
+        part_url("safety", "version", number=1),
+        (NOT_FOUND,) * 6 + (REDIRECT,),
+    ),
+    Row(NEXT_STEPS, part_url("actions", "plan"), (NOT_FOUND,) * 6 + (REDIRECT,)),
+    Row(f"{NEXT_STEPS}actions/", part_url("actions", "action_add"), (NOT_ALLOWED,) * 7),
+    Row(
+        f"{NEXT_STEPS}actions/<int:number>/done/",
+        part_url("actions", "action_done", number=1),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(
+        f"{NEXT_STEPS}progress/<int:months>/",
+        part_url("actions", "progress_point", months=1),
+        (NOT_ALLOWED,) * 7,
+    ),
+    Row(f"{NEXT_STEPS}review/", part_url("actions", "review"), (NOT_ALLOWED,) * 7),
 ]
 
 ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
