@@ -257,3 +257,45 @@ def test_every_part_of_the_record_in_english_and_welsh(
     page.goto(record_path(booked_session, "safety-plan/versions/1/"))
     sweep.english_then_welsh("safety plan version")
     sweep.done()
+
+
+def test_the_locked_and_closed_pages_in_english_and_welsh(
+    browser: Browser, page: Page, live_server: Any, browser_cast: BrowserCast, booked_session
+) -> None:
+    from supervision.records.services import record_sign_off
+    from supervision.web.tests.browser import check_translated
+
+    fill_the_record(booked_session, browser_cast)
+    worker = browser_cast["social_worker"]
+    sign_in(page, live_server, worker.user, worker.secret)
+    # The social worker did not attend: the reflective notes page says who can read them.
+    seen = {}
+    for prefix in ("", "/cy"):
+        response = page.goto(prefix + record_path(booked_session, "reflections/"))
+        assert response is not None
+        assert response.status == 403
+        expect(page.get_by_text("I was not the only one chasing.")).to_have_count(0)
+        check_axe(page)
+        seen[prefix] = page.content()
+    check_translated(seen[""], seen["/cy"], "reflective notes, not an attendee")
+
+    # A change sent from a page opened before sign-off gets the plain locked page.
+    tabs = {"": page, "/cy": page.context.new_page()}
+    for prefix, tab in tabs.items():
+        tab.goto(prefix + record_path(booked_session))
+        field = tab.locator("#what-matters-what_matters")
+        field.locator("xpath=ancestor::details").locator("summary").click()
+    record_sign_off(
+        session=booked_session, password="fictional-test-password", by=browser_cast["chair"].user
+    )
+    for prefix, tab in tabs.items():
+        tab.locator("#what-matters-what_matters").fill("Changed after sign-off")
+        form = tab.locator("#what-matters-what_matters").locator("xpath=ancestor::form")
+        form.locator("button[type=submit]").click()
+        expect(tab.locator(".govuk-heading-l")).to_have_count(1)
+        check_axe(tab)
+        seen[prefix] = tab.content()
+    assert "The session record is signed off" in seen[""]
+    check_translated(seen[""], seen["/cy"], "locked record page")
+    record = PrinciplesRecord.objects.get(session=booked_session)
+    assert record.what_matters == "Calm weekends at home."

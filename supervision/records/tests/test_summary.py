@@ -240,3 +240,21 @@ def test_the_summary_page_runs_the_same_queries_for_one_or_many_attendees(client
     many = _queries(chair, url(booked, "summary"))
     assert len(candidates) > 3
     assert one == many
+
+
+def test_the_reflections_page_runs_the_same_queries_for_one_or_many_notes(client_for, cast, booked):
+    from supervision.records.selectors import attendance_candidates
+    from supervision.records.tests.test_record import _queries
+
+    chair = client_for(cast.chair)
+    candidates = attendance_candidates(booked)
+    chair.post(url(booked, "attendance"), {"attendees": [p.pk for p in candidates]})
+    chair.post(url(booked, "reflection_save"), {"text": "The chair's.", "version": "0"})
+    chair.get(url(booked, "reflections"))  # the saved message shown once
+    one = _queries(chair, url(booked, "reflections"))
+    for user in (cast.social_worker, cast.involved):
+        client_for(user).post(url(booked, "reflection_save"), {"text": "Mine.", "version": "0"})
+    assert ReflectiveNote.objects.count() == 3
+    chair = client_for(cast.chair)
+    chair.get(url(booked, "reflections"))
+    assert _queries(chair, url(booked, "reflections")) == one
