@@ -64,6 +64,12 @@ INSTALLED_APPS = [
     "supervision.records",
     "supervision.safety",
     "supervision.actions",
+    "supervision.artefacts",
+    "supervision.distribution",
+    "supervision.casefile",
+    "supervision.feedback",
+    "supervision.dashboards",
+    "supervision.followup",
     "supervision.web",
 ]
 

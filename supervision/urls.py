@@ -35,6 +35,27 @@ urlpatterns += i18n_patterns(
         "cases/<str:reference>/requests/<uuid:code>/record/next-steps/",
         include("supervision.actions.urls"),
     ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/documents/",
+        include("supervision.artefacts.urls"),
+    ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/distribution/",
+        include("supervision.distribution.urls"),
+    ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/case-file/",
+        include("supervision.casefile.urls"),
+    ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/feedback/",
+        include("supervision.feedback.urls"),
+    ),
+    path(
+        "cases/<str:reference>/requests/<uuid:code>/review/",
+        include("supervision.followup.urls"),
+    ),
+    path("dashboard/", include("supervision.dashboards.urls")),
     path("requests/", meetings_requests.queue, name="requests_queue"),
     path("requests/<uuid:code>/", meetings_requests.decide, name="request_decide"),
     path("invitations/<uuid:code>/", meetings_sessions.respond, name="invitation_respond"),
