@@ -112,3 +112,15 @@ def booked(client, cast, demo_case):
     kwargs = {"reference": demo_case.reference, "code": found.code}
     assert client.post(reverse("meetings:schedule", kwargs=kwargs), SESSION).status_code == 302
     return SupervisionSession.objects.get(request=found)
+
+
+@pytest.fixture
+def signed_off(client_for, cast, booked):
+    """The scenario's session (domain.md §7.5) recorded through the screens and signed off
+    by the chair: version 1 of its record exists. Attendees: the social worker and the
+    health visitor."""
+    from supervision.records.tests.test_scenario_session import record_the_scenario
+
+    record_the_scenario(client_for, cast, booked)
+    booked.refresh_from_db()
+    return booked

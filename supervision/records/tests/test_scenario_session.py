@@ -63,7 +63,9 @@ LEARNING = (
 )
 
 
-def test_the_scenario_session_is_recorded_through_the_screens(client_for, cast, booked):
+def record_the_scenario(client_for, cast, booked) -> list[dict]:
+    """Record the §7.5 session through the screens as the chair and sign it off; returns
+    the outcomes as posted."""
     case = booked.case
     kwargs = {"reference": case.reference, "code": booked.request.code}
 
@@ -152,6 +154,13 @@ def test_the_scenario_session_is_recorded_through_the_screens(client_for, cast, 
     assert "Everything the record needs is there." in summary
     go("records:sign_off", {"password": DEMO_PASSWORD})
 
+    return outcomes
+
+
+def test_the_scenario_session_is_recorded_through_the_screens(client_for, cast, booked):
+    outcomes = record_the_scenario(client_for, cast, booked)
+    kwargs = {"reference": booked.case.reference, "code": booked.request.code}
+    chair = client_for(cast.chair)
     record = PrinciplesRecord.objects.get(session=booked)
     assert record.locked
     content = RecordEdition.objects.get(record=record, number=1).content
