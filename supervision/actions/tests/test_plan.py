@@ -210,7 +210,7 @@ def test_the_scenario_next_steps_and_progress(client_for, cast, booked):
     page = client.get(url(booked)).content.decode()
     assert "A multi-agency session needs a review date" not in page
     for label in ("A1", "A2", "A3", "A4", "A5", "A6", "A7"):
-        assert f'<th scope="row" class="govuk-table__header">{label}</th>' in page
+        assert f'<th scope="row" class="govuk-table__header" translate="no">{label}</th>' in page
     assert page.index("Share safety plan v5") < page.index("Re-offer Dean a behaviour change")
     assert "Dr Amir Shah" in page
     assert "Rachel Evans" in page
