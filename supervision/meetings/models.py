@@ -23,6 +23,7 @@ class Reason(models.TextChoices):
     PROFESSIONAL_DISAGREEMENT = "professional_disagreement", _("Professional disagreement")
     NEW_INFORMATION = "new_information", _("New information")
     PRE_CONFERENCE = "pre_conference", _("Before a conference")
+    REVIEW = "review", _("Review of an earlier session")
     OTHER = "other", _("Another reason")
 
 
@@ -117,6 +118,7 @@ class SessionStatus(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
     CANCELLED = "cancelled", _("Cancelled")
     HELD = "held", _("Held")
+    CLOSED = "closed", _("Closed")
 
 
 class SupervisionSession(models.Model):
