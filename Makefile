@@ -44,6 +44,7 @@ run: install assets ## Set up an SQLite database with the fictional demo case an
 	DEMO_MODE=true $(RUN)/python manage.py load_demo_chronology
 	DEMO_MODE=true $(RUN)/python manage.py load_demo_documents
 	DEMO_MODE=true $(RUN)/python manage.py load_demo_request
+	DEMO_MODE=true $(RUN)/python manage.py load_demo_session
 	@echo "Serving http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	DEMO_MODE=true HOST=$(HOST) PORT=$(PORT) bash scripts/serve
 
