@@ -63,7 +63,7 @@ LEARNING = (
 )
 
 
-def record_the_scenario(client_for, cast, booked) -> list[dict]:
+def record_the_scenario(client_for, cast, booked) -> list[dict[str, object]]:
     """Record the §7.5 session through the screens as the chair and sign it off; returns
     the outcomes as posted."""
     case = booked.case
@@ -86,7 +86,7 @@ def record_the_scenario(client_for, cast, booked) -> list[dict]:
     generic = {"whose": "whole_family", "text": "Children to be safe.", "status": "agreed"}
     refused = chair.post(reverse("records:outcome_add", kwargs=kwargs), generic)
     assert refused.status_code == 400
-    outcomes = [
+    outcomes: list[dict[str, object]] = [
         {"whose": "whole_family", "text": WHOLE_FAMILY_OUTCOME, "status": "agreed"},
         {"whose": "child", "person": person("Kai"), "text": KAI_OUTCOME, "status": "agreed"},
         {"whose": "child", "person": person("Macy"), "text": MACY_OUTCOME, "status": "agreed"},
