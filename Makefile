@@ -13,10 +13,10 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets run test test-fast check bench messages clean
+.PHONY: help install assets run test test-fast check backup-drill bench messages clean
 
 help: ## List every target
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -63,6 +63,9 @@ check: install ## Lint, format, types, import contracts, migrations and security
 	TESTING=true $(RUN)/python manage.py makemigrations --check --dry-run
 	TESTING=true $(RUN)/python scripts/check_translations.py
 	$(RUN)/bandit --quiet --recursive supervision --exclude '*/tests/*' --severity-level medium
+
+backup-drill: install ## Back up a demo PostgreSQL database, restore it and compare (DATABASE_URL=postgres://...)
+	$(RUN)/python scripts/backup_drill.py
 
 bench: install ## Run the performance benchmarks (not part of make test)
 	$(RUN)/pytest benchmarks --benchmark-only -p no:randomly
