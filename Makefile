@@ -13,7 +13,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install assets run test test-fast check backup-drill bench messages clean
+.PHONY: help install assets run test test-fast check backup-drill fault-drill bench messages clean
 
 help: ## List every target
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-13s %s\n", $$1, $$2}'
@@ -66,6 +66,9 @@ check: install ## Lint, format, types, import contracts, migrations and security
 
 backup-drill: install ## Back up a demo PostgreSQL database, restore it and compare (DATABASE_URL=postgres://...)
 	$(RUN)/python scripts/backup_drill.py
+
+fault-drill: install ## Kill PostgreSQL mid-write and stop the mail server: check nothing is lost (root)
+	$(RUN)/python scripts/fault_drill.py
 
 bench: install ## Run the performance benchmarks (not part of make test)
 	$(RUN)/pytest benchmarks --benchmark-only -p no:randomly

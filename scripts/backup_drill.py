@@ -49,7 +49,13 @@ def _admin(url: str) -> psycopg.Connection:
 
 
 def _manage(url: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": url, "DEMO_MODE": "true", "TESTING": "true"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "supervision.settings",
+        "DATABASE_URL": url,
+        "DEMO_MODE": "true",
+        "TESTING": "true",
+    }
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *args], check=True, env=env, cwd=ROOT)  # noqa: S603
 
 
