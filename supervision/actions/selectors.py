@@ -135,10 +135,17 @@ def snapshot(session: SupervisionSession) -> dict[str, Any]:
 # --- The page -------------------------------------------------------------------------
 
 
+def is_overdue(action: Action, today: date) -> bool:
+    """An action is overdue while it is open and its due date has passed (R40's "flag
+    overdue"): due Friday 23 January 2026, it is overdue from Saturday 24 January."""
+    return action.status == ActionStatus.OPEN and action.due_date < today
+
+
 @dataclass(frozen=True)
 class ActionRow:
     action: Action
     on_working_day: bool
+    overdue: bool = False
 
     @property
     def is_done(self) -> bool:
@@ -201,7 +208,10 @@ def _points(held_on: date, calendar: WorkingCalendar, saved: list[ProgressPoint]
     return rows
 
 
-def plan_page(session: SupervisionSession) -> PlanPage:
+def plan_page(session: SupervisionSession, *, today: date | None = None) -> PlanPage:
+    """The next steps page; open actions past their due date on `today` (local date by
+    default) are flagged overdue."""
+    today = today or timezone.localdate()
     held_on = session_date(session)
     calendar = working_calendar()
     multi_agency = session.request.session_type == SessionType.MULTI_AGENCY
@@ -226,6 +236,9 @@ def plan_page(session: SupervisionSession) -> PlanPage:
         multi_agency=multi_agency,
         record=record,
         plan=plan,
-        actions=[ActionRow(action, calendar.is_working_day(action.due_date)) for action in actions],
+        actions=[
+            ActionRow(action, calendar.is_working_day(action.due_date), is_overdue(action, today))
+            for action in actions
+        ],
         points=_points(held_on, calendar, saved),
     )

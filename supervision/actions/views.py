@@ -22,6 +22,8 @@ from supervision.actions.forms import ActionForm, DoneForm, ProgressPointForm, R
 from supervision.actions.models import Action, ActionStatus
 from supervision.actions.selectors import PROGRESS_MONTHS, PlanPage
 from supervision.cases.access import access_case
+from supervision.followup.access import can_start_review
+from supervision.followup.selectors import review_of_session
 from supervision.meetings.models import SupervisionSession
 from supervision.records import access
 
@@ -120,6 +122,8 @@ def _page(
         "conflict": conflict,
         "can_write": can_write,
         "locked": access.record_locked(session),
+        "can_start_review": can_start_review(request.user, session),
+        "review": review_of_session(session),
     }
     return render(request, "actions/plan.html", context, status=status)
 
