@@ -97,6 +97,13 @@ class ArtefactFile(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Each time the file is (re)queued it gets a new run: a task still working on an older
+    # run finds it changed and throws its result away instead of overwriting the new one.
+    run = models.UUIDField(default=uuid.uuid4, editable=False)
+    # Whose request the task reads the case for (through the access layer, as them).
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("document file")
@@ -113,3 +120,44 @@ class ArtefactFile(models.Model):
 
     def __str__(self) -> str:
         return f"{self.artefact} {self.language} {self.format}"
+
+
+def docx_template_path(instance: DocxTemplate, filename: str) -> str:
+    """A random name: the uploaded file's own name is not kept."""
+    return f"artefacts/templates/{uuid.uuid4().hex}.docx"
+
+
+class DocxTemplate(models.Model):
+    """A Word template for one kind of document, uploaded by an administrator to replace
+    the one shipped with the product. It is checked by rendering it with sample content
+    before it is saved; the newest active one of a kind is used, for both languages."""
+
+    kind = models.CharField(_("document"), max_length=20, choices=ArtefactKind.choices)
+    file = models.FileField(
+        _("Word template (.docx)"), upload_to=docx_template_path, max_length=200
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    active = models.BooleanField(
+        _("in use"),
+        default=True,
+        help_text=_("Untick to go back to the previous template, or to the one supplied."),
+    )
+
+    class Meta:
+        verbose_name = _("Word template")
+        verbose_name_plural = _("Word templates")
+        ordering = ("kind", "-uploaded_at", "-pk")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=ArtefactKind.values), name="docx_template_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.uploaded_at:%Y-%m-%d %H:%M})"

@@ -1,5 +1,12 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from supervision.artefacts import views
 
 app_name = "artefacts"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.documents, name="list"),
+    path("prepare/", views.prepare, name="prepare"),
+    path("minutes/approve/", views.approve_minutes, name="approve_minutes"),
+    path("files/<uuid:file>/download/", views.download, name="download"),
+]
