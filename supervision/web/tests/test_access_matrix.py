@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from supervision.artefacts.models import DocxTemplate
+from supervision.artefacts.rendering import default_template
 from supervision.audit.models import AuditEvent
 from supervision.cases.access import access_case
 from supervision.cases.models import Case
@@ -144,7 +146,7 @@ MATRIX: list[Row] = [
     ),
     Row(
         r"admin/^(?P<app_label>audit|notifications|accounts|mfa|axes|django_tasks_database"
-        r"|agencies|timescales|chronology)/$",
+        r"|agencies|timescales|chronology|artefacts)/$",
         named("admin:app_list", app_label="agencies"),
         ADMIN_ONLY,
     ),
@@ -416,6 +418,69 @@ MATRIX += [
     Row(f"{NEXT_STEPS}review/", part_url("actions", "review"), (NOT_ALLOWED,) * 7),
 ]
 
+# After the session: the same 404 without a session (GET), 405 for the posts.
+# supervision/records/tests/test_after_session_access.py runs them with a signed-off session.
+AFTER = f"{REQUESTS}<uuid:code>/"
+MISSING = (NOT_FOUND,) * 6 + (REDIRECT,)
+POSTS = (NOT_ALLOWED,) * 7
+MATRIX += [
+    Row(f"{AFTER}case-file/", part_url("casefile", "detail"), MISSING),
+    Row(
+        f"{AFTER}case-file/children/<str:key>/synopsis/",
+        part_url("casefile", "synopsis_save", key="P1"),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}case-file/children/<str:key>/recorded/",
+        part_url("casefile", "synopsis_recorded", key="P1"),
+        POSTS,
+    ),
+    Row(f"{AFTER}case-file/conference/alerts/", part_url("casefile", "conference_alert"), POSTS),
+    Row(f"{AFTER}case-file/close/", part_url("casefile", "close"), POSTS),
+    Row(f"{AFTER}review/", part_url("followup", "compare"), MISSING),
+    Row(f"{AFTER}review/progress/<int:months>/", part_url("followup", "progress", months=1), POSTS),
+    Row(f"{AFTER}review/start/", part_url("followup", "start"), POSTS),
+    Row(f"{AFTER}documents/", part_url("artefacts", "list"), MISSING),
+    Row(f"{AFTER}documents/prepare/", part_url("artefacts", "prepare"), POSTS),
+    Row(f"{AFTER}documents/minutes/approve/", part_url("artefacts", "approve_minutes"), POSTS),
+    Row(
+        f"{AFTER}documents/files/<uuid:file>/download/",
+        part_url("artefacts", "download", file=uuid.uuid4()),
+        MISSING,
+    ),
+    Row(f"{AFTER}distribution/", part_url("distribution", "list"), MISSING),
+    Row(
+        f"{AFTER}distribution/<str:kind>/send/",
+        part_url("distribution", "send", kind="actions"),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}distribution/<str:kind>/recipients/",
+        part_url("distribution", "recipient_add", kind="actions"),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}distribution/<str:kind>/secure-email/",
+        part_url("distribution", "secure_email", kind="actions"),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}distribution/recipients/<uuid:recipient>/acknowledge/",
+        part_url("distribution", "acknowledge", recipient=uuid.uuid4()),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}distribution/minutes/corrections/",
+        part_url("distribution", "correction_raise"),
+        POSTS,
+    ),
+    Row(
+        f"{AFTER}distribution/minutes/corrections/<uuid:correction>/resolve/",
+        part_url("distribution", "correction_resolve", correction=uuid.uuid4()),
+        POSTS,
+    ),
+]
+
 ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "audit.auditevent": (first_pk(AuditEvent), False, False),
     "accounts.user": (lambda case, cast: cast.administrator.pk, False, False),
@@ -426,6 +491,7 @@ ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "django_tasks_database.dbtaskresult": (first_pk(DBTaskResult), False, False),
     "notifications.outboxmessage": (first_pk(OutboxMessage), False, False),
     "chronology.theme": (first_pk(Theme), True, False),
+    "artefacts.docxtemplate": (first_pk(DocxTemplate), True, False),
     "timescales.nonworkingday": (
         lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
         True,
@@ -518,6 +584,11 @@ def admin_objects(demo_case, cast):
         status="done",
         file=ContentFile(b"entry_id\n", name="chronology.csv"),
         created_by=social_worker,
+    )
+    DocxTemplate.objects.create(
+        kind="actions",
+        file=ContentFile(default_template("actions").read_bytes(), name="actions.docx"),
+        uploaded_by=cast.administrator,
     )
     closure_day_add(
         day=datetime.date(2026, 8, 3),
