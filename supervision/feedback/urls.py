@@ -1,5 +1,10 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from supervision.feedback import views
 
 app_name = "feedback"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.give, name="give"),
+    path("results/", views.results, name="results"),
+]
