@@ -4,15 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meetings', '0003_requester_invitation'),
+        ("meetings", "0003_requester_invitation"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='supervisionsession',
-            name='status',
-            field=models.CharField(choices=[('scheduled', 'Scheduled'), ('cancelled', 'Cancelled'), ('held', 'Held'), ('closed', 'Closed')], default='scheduled', max_length=10, verbose_name='status'),
+            model_name="supervisionsession",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("scheduled", "Scheduled"),
+                    ("cancelled", "Cancelled"),
+                    ("held", "Held"),
+                    ("closed", "Closed"),
+                ],
+                default="scheduled",
+                max_length=10,
+                verbose_name="status",
+            ),
         ),
     ]

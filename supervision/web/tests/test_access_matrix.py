@@ -448,6 +448,8 @@ MATRIX += [
         part_url("artefacts", "download", file=uuid.uuid4()),
         MISSING,
     ),
+    Row(f"{AFTER}feedback/", part_url("feedback", "give"), MISSING),
+    Row(f"{AFTER}feedback/results/", part_url("feedback", "results"), MISSING),
     Row(f"{AFTER}distribution/", part_url("distribution", "list"), MISSING),
     Row(
         f"{AFTER}distribution/<str:kind>/send/",
@@ -478,6 +480,27 @@ MATRIX += [
         f"{AFTER}distribution/minutes/corrections/<uuid:correction>/resolve/",
         part_url("distribution", "correction_resolve", correction=uuid.uuid4()),
         POSTS,
+    ),
+]
+
+# Dashboards: everyone's own; sessions for chairs (and agency safeguarding leads); the
+# board's quality figures for its quality officer only, never the administrator.
+MATRIX += [
+    Row("dashboard/", named("dashboards:mine"), ALL_OK),
+    Row(
+        "dashboard/sessions/",
+        named("dashboards:sessions"),
+        (FORBIDDEN,) * 3 + (OK,) + (FORBIDDEN,) * 2 + (REDIRECT,),
+    ),
+    Row(
+        "dashboard/quality/",
+        named("dashboards:quality"),
+        (FORBIDDEN,) * 4 + (OK, FORBIDDEN, REDIRECT),
+    ),
+    Row(
+        "dashboard/quality.csv",
+        named("dashboards:quality_csv"),
+        (FORBIDDEN,) * 4 + (OK, FORBIDDEN, REDIRECT),
     ),
 ]
 
