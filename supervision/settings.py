@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "supervision.feedback",
     "supervision.dashboards",
     "supervision.followup",
+    "supervision.dataprotection",
     "supervision.web",
 ]
 

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 
 from supervision.accounts.views import admin_login
+from supervision.dataprotection import views as dataprotection_views
 from supervision.meetings.views import requests as meetings_requests
 from supervision.meetings.views import sessions as meetings_sessions
 from supervision.web import views as web_views
@@ -56,6 +57,8 @@ urlpatterns += i18n_patterns(
         include("supervision.followup.urls"),
     ),
     path("dashboard/", include("supervision.dashboards.urls")),
+    path("data-protection/", include("supervision.dataprotection.urls")),
+    path("privacy/", dataprotection_views.privacy, name="privacy"),
     path("requests/", meetings_requests.queue, name="requests_queue"),
     path("requests/<uuid:code>/", meetings_requests.decide, name="request_decide"),
     path("invitations/<uuid:code>/", meetings_sessions.respond, name="invitation_respond"),

@@ -17,6 +17,7 @@ class Role(models.TextChoices):
     CHAIR = "chair", _("Chair")
     SAFEGUARDING_LEAD = "safeguarding_lead", _("Agency safeguarding lead")
     QUALITY_OFFICER = "quality_officer", _("Safeguarding board quality officer")
+    DATA_PROTECTION_OFFICER = "data_protection_officer", _("Data protection officer")
     ADMINISTRATOR = "administrator", _("Administrator")
 
 

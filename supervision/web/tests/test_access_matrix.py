@@ -487,6 +487,7 @@ MATRIX += [
 # board's quality figures for its quality officer only, never the administrator.
 MATRIX += [
     Row("dashboard/", named("dashboards:mine"), ALL_OK),
+    Row("privacy/", named("privacy"), (OK,) * 7),
     Row(
         "dashboard/sessions/",
         named("dashboards:sessions"),
