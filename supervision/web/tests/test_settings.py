@@ -133,3 +133,17 @@ def test_production_cookies_are_secure_and_two_factor_is_required(production_env
     assert (
         result.stdout.strip().splitlines()[-1] == "True True True True True ['supervision.example']"
     )
+
+
+def test_production_stores_passwords_with_argon2id_and_names_cookies_host_only(production_env):
+    code = (
+        "from django.conf import settings as s; "
+        "from django.contrib.auth.hashers import make_password; "
+        "print(make_password('a long fictional passphrase').split('$')[:2], "
+        "s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_HTTPONLY)"
+    )
+    result = manage(production_env, "shell", "-c", code)
+    assert result.returncode == 0, output(result)
+    assert result.stdout.strip().splitlines()[-1] == (
+        "['argon2', 'argon2id'] __Host-sessionid __Host-csrftoken True"
+    )
