@@ -112,3 +112,61 @@ def test_emails_and_logs_name_no_family_member(
     logged = "\n".join(record.getMessage() for record in caplog.records)
     for name in names:
         assert name not in logged, f"{name!r} logged"
+
+
+def test_an_error_shows_the_generic_page_and_no_data(cast, demo_case, monkeypatch):
+    """Fail securely (row 21, 31): an exception inside the access check is a plain 500
+    page, never the case, never a stack trace."""
+    from supervision.cases import models as case_models
+
+    def broken(self, user):
+        raise RuntimeError("policy store unavailable")
+
+    monkeypatch.setattr(case_models.CaseQuerySet, "visible_to", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(cast.social_worker)
+    response = client.get(demo_case.get_absolute_url())
+    page = response.content.decode()
+    assert response.status_code == 500
+    assert demo_case.family_name not in page
+    assert "Traceback" not in page
+    assert "policy store unavailable" not in page
+
+
+def test_script_typed_into_the_record_is_shown_as_text(client_for, cast, booked):
+    """Stored XSS (row 22): what people type is escaped wherever it is shown."""
+    payload = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+    kwargs = {"reference": booked.case.reference, "code": booked.request.code}
+    chair = client_for(cast.chair)
+    response = chair.post(
+        reverse("records:what_matters", kwargs=kwargs),
+        {"what_matters": payload, "family_words": payload, "version": "0"},
+    )
+    assert response.status_code == 302
+    page = chair.get(reverse("records:record", kwargs=kwargs)).content.decode()
+    assert payload not in page
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
+
+
+def test_extra_fields_in_a_post_are_ignored(client_for, cast, booked):
+    """No mass assignment (row 25): fields a form does not have change nothing."""
+    from supervision.records.models import Outcome
+
+    kwargs = {"reference": booked.case.reference, "code": booked.request.code}
+    other = client_for(cast.chair)
+    response = other.post(
+        reverse("records:outcome_add", kwargs=kwargs),
+        {
+            "whose": "whole_family",
+            "text": "Calm evenings at home, nobody woken at night.",
+            "status": "agreed",
+            "keep_reason": "",
+            "created_by": str(cast.administrator.pk),
+            "record": "999",
+            "case": "999",
+        },
+    )
+    assert response.status_code == 302
+    outcome = Outcome.objects.get()
+    assert outcome.created_by == cast.chair
+    assert outcome.record.session == booked
