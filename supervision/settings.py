@@ -134,6 +134,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 
 # Background work: the Django tasks API with a database queue (`manage.py db_worker`).
+# Emergency (break-glass) access to a case lasts this long.
+BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
+
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }

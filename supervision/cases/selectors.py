@@ -5,14 +5,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from supervision.accounts.models import User
 from supervision.audit.models import AuditAction, AuditEvent
-from supervision.cases.models import Case, CaseTeamMember, Involvement, Person, TeamRole
+from supervision.cases.access import break_glass_grants_to_review
+from supervision.cases.models import (
+    BreakGlassGrant,
+    Case,
+    CaseTeamMember,
+    Involvement,
+    Person,
+    TeamRole,
+)
 
 MY_CASES_PER_PAGE = 25
 AUDIT_PER_PAGE = 50
+REVIEWS_PER_PAGE = 20
 
 
 def my_cases(user: User, *, page: int | str | None = 1) -> Page[Case]:
@@ -81,3 +91,33 @@ def case_views(case: Case, *, page: int | str | None = 1) -> Page[AuditEvent]:
         .order_by("-occurred_at", "-id")
     )
     return Paginator(views, AUDIT_PER_PAGE).get_page(page)
+
+
+def break_glass_reviews(user: User, *, page: int | str | None = 1) -> Page[BreakGlassGrant]:
+    """Emergency access waiting for review, oldest first, with how many times the case was
+    read under each grant. Carries the case's reference only (`case_reference`), never the
+    case: no family name can reach the page. Three queries: count, page, nothing per row."""
+    reads_under_grant = (
+        AuditEvent.objects.filter(
+            action=AuditAction.VIEW,
+            actor=OuterRef("user"),
+            case=OuterRef("case"),
+            occurred_at__gte=OuterRef("granted_at"),
+            occurred_at__lte=OuterRef("expires_at"),
+            detail__basis="break-glass",
+        )
+        .order_by()
+        .values("case")
+        .annotate(reads=Count("pk"))
+        .values("reads")
+    )
+    grants: QuerySet[BreakGlassGrant] = (
+        break_glass_grants_to_review(user)
+        .select_related("user__practitioner__agency")
+        .annotate(
+            case_reference=F("case__reference"),
+            reads=Coalesce(Subquery(reads_under_grant), Value(0)),
+        )
+        .order_by("granted_at", "pk")
+    )
+    return Paginator(grants, REVIEWS_PER_PAGE).get_page(page)

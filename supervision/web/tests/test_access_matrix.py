@@ -25,7 +25,9 @@ from supervision.artefacts.models import DocxTemplate
 from supervision.artefacts.rendering import default_template
 from supervision.audit.models import AuditEvent
 from supervision.cases.access import access_case
-from supervision.cases.models import Case
+from supervision.cases.models import Case, CaseExclusion, RestrictedCaseMember
+from supervision.cases.services import case_exclusion_add, restricted_member_add
+from supervision.cases.tests.factories import UserFactory
 from supervision.chronology.models import (
     ChronologyEntry,
     ChronologyExport,
@@ -93,6 +95,22 @@ MATRIX: list[Row] = [
         case_url("cases:views_log"),
         (OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, REDIRECT),
     ),
+    # Emergency (break-glass) access: asked for by eligible roles, reviewed by another.
+    Row(
+        "cases/break-glass/",
+        named("cases:break_glass"),
+        (OK, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, REDIRECT),
+    ),
+    Row(
+        "cases/break-glass/reviews/",
+        named("cases:break_glass_reviews"),
+        (FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK, FORBIDDEN, REDIRECT),
+    ),
+    Row(
+        "cases/break-glass/reviews/<int:pk>/",
+        named("cases:break_glass_review", pk=1),
+        (NOT_ALLOWED,) * 7,
+    ),
     # Sign-in and sign-in security.
     Row("accounts/login/", named("account_login"), (REDIRECT,) * 6 + (OK,)),
     Row("accounts/logout/", named("account_logout"), (OK,) * 6 + (REDIRECT,)),
@@ -146,7 +164,7 @@ MATRIX: list[Row] = [
     ),
     Row(
         r"admin/^(?P<app_label>audit|notifications|accounts|mfa|axes|django_tasks_database"
-        r"|agencies|timescales|chronology|artefacts)/$",
+        r"|agencies|timescales|cases|chronology|artefacts)/$",
         named("admin:app_list", app_label="agencies"),
         ADMIN_ONLY,
     ),
@@ -516,6 +534,9 @@ ADMIN_MODELS: dict[str, tuple[Callable[[Case, Cast], object], bool, bool]] = {
     "notifications.outboxmessage": (first_pk(OutboxMessage), False, False),
     "chronology.theme": (first_pk(Theme), True, False),
     "artefacts.docxtemplate": (first_pk(DocxTemplate), True, False),
+    "cases.caserestriction": (lambda case, cast: case.pk, False, False),
+    "cases.caseexclusion": (first_pk(CaseExclusion), True, True),
+    "cases.restrictedcasemember": (first_pk(RestrictedCaseMember), True, True),
     "timescales.nonworkingday": (
         lambda case, cast: NonWorkingDay.objects.filter(kind="local_closure").first().pk,
         True,
@@ -614,6 +635,12 @@ def admin_objects(demo_case, cast):
         file=ContentFile(default_template("actions").read_bytes(), name="actions.docx"),
         uploaded_by=cast.administrator,
     )
+    # Neither changes what the cast may see: the exclusion is of someone outside the cast,
+    # and naming someone does not restrict the case.
+    case_exclusion_add(
+        case=demo_case, user=UserFactory.create(), reason="Relative", by=cast.administrator
+    )
+    restricted_member_add(case=demo_case, user=cast.social_worker, reason="", by=cast.administrator)
     closure_day_add(
         day=datetime.date(2026, 8, 3),
         title_en="Office move",
