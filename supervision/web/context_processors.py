@@ -30,11 +30,13 @@ def layout(request: HttpRequest) -> dict[str, Any]:
             },
         ],
         "html_lang": "cy" if current.startswith("cy") else "en-GB",
-        "is_chair": _is_chair(request),
+        "is_chair": _has_role(request, "chair"),
+        "is_data_protection_officer": _has_role(request, "data_protection_officer"),
     }
 
 
-def _is_chair(request: HttpRequest) -> bool:
+def _has_role(request: HttpRequest, role: str) -> bool:
+    """Roles are read once per request (User.has_role caches them)."""
     user = getattr(request, "user", None)
     has_role = getattr(user, "has_role", None)
-    return bool(has_role and has_role("chair"))
+    return bool(has_role and has_role(role))

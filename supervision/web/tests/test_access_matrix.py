@@ -506,6 +506,28 @@ MATRIX += [
 MATRIX += [
     Row("dashboard/", named("dashboards:mine"), ALL_OK),
     Row("privacy/", named("privacy"), (OK,) * 7),
+    # Data protection: the data protection officer only (none in the cast).
+    Row("data-protection/", named("dataprotection:subject_access"), (FORBIDDEN,) * 6 + (REDIRECT,)),
+    Row(
+        "data-protection/subject-access/<uuid:code>/",
+        named("dataprotection:export", code=uuid.uuid4()),
+        (FORBIDDEN,) * 6 + (REDIRECT,),
+    ),
+    Row(
+        "data-protection/subject-access/<uuid:code>/download/",
+        named("dataprotection:export_download", code=uuid.uuid4()),
+        (FORBIDDEN,) * 6 + (REDIRECT,),
+    ),
+    Row(
+        "data-protection/legal-holds/",
+        named("dataprotection:legal_holds"),
+        (FORBIDDEN,) * 6 + (REDIRECT,),
+    ),
+    Row(
+        "data-protection/legal-holds/<int:pk>/lift/",
+        named("dataprotection:legal_hold_lift", pk=1),
+        (NOT_ALLOWED,) * 7,
+    ),
     Row(
         "dashboard/sessions/",
         named("dashboards:sessions"),
