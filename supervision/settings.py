@@ -137,6 +137,15 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Emergency (break-glass) access to a case lasts this long.
 BREAK_GLASS_HOURS = env.int("BREAK_GLASS_HOURS", default=4)
 
+# Retention (manage.py apply_retention) and the privacy notice.
+RETENTION_CHILD_AGE_YEARS = env.int("RETENTION_CHILD_AGE_YEARS", default=25)
+RETENTION_CASE_YEARS_AFTER_CLOSURE = env.int("RETENTION_CASE_YEARS_AFTER_CLOSURE", default=25)
+RETENTION_AUDIT_YEARS = env.int("RETENTION_AUDIT_YEARS", default=7)
+RETENTION_WORKING_FILE_DAYS = env.int("RETENTION_WORKING_FILE_DAYS", default=30)
+RETENTION_SUBJECT_ACCESS_DAYS = env.int("RETENTION_SUBJECT_ACCESS_DAYS", default=7)
+PRIVACY_CONTROLLER_NAME = env.str("PRIVACY_CONTROLLER_NAME", default="")
+PRIVACY_CONTACT_EMAIL = env.str("PRIVACY_CONTACT_EMAIL", default="")
+
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
