@@ -170,3 +170,23 @@ def test_extra_fields_in_a_post_are_ignored(client_for, cast, booked):
     outcome = Outcome.objects.get()
     assert outcome.created_by == cast.chair
     assert outcome.record.session == booked
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short-pass1", "password1234", "123456789012345", "sioned.price.cs"],
+)
+def test_weak_passwords_are_refused(cast, password):
+    """Row 2: at least 12 characters, not a common password, not all digits, not like the
+    account's own details; no composition rules."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password, user=cast.social_worker)
+
+
+def test_a_long_passphrase_is_accepted(cast):
+    from django.contrib.auth.password_validation import validate_password
+
+    validate_password("a quiet morning walk by the river", user=cast.social_worker)
