@@ -70,3 +70,22 @@ class BreakGlassReviewForm(forms.Form):
         if data.get("outcome") == BreakGlassGrant.Outcome.NOT_JUSTIFIED and not note:
             self.add_error("note", _("Write what happens next when it was not justified"))
         return data
+
+
+_MAX_KEY_DIGITS = 18  # every value below 10**18 fits a 64-bit integer key
+
+
+class PeopleField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """A multiple choice of rows with integer keys (people, practitioners) that turns away a
+    forged value too large for the database before it reaches a query."""
+
+    def _check_values(self, value: Any) -> Any:
+        for key in value:
+            text = str(key)
+            if not text.isdigit() or len(text) > _MAX_KEY_DIGITS:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": text[:40]},
+                )
+        return super()._check_values(value)  # type: ignore[misc]

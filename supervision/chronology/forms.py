@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.cases.forms import PeopleField
 from supervision.cases.models import Case, Person
 from supervision.chronology.models import (
     ChronologyEntry,
@@ -94,6 +95,10 @@ def read_rows(upload: UploadedFile[Any]) -> list[dict[str, str]]:
         ) from error
     if not rows:
         raise forms.ValidationError(_("The file has a header row but no entries."))
+    if any("\x00" in value for row in rows for value in row.values() if value):
+        raise forms.ValidationError(
+            _("The file holds characters that are not text. Save it as CSV (UTF-8) or Excel.")
+        )
     if len(rows) > MAX_ROWS:
         raise forms.ValidationError(
             _("The file has %(count)s entries; the most one file can hold is %(limit)s.")
@@ -227,7 +232,7 @@ class EntryForm(forms.Form):
         choices=[("", _("Select the type of event")), *EventType.choices],
         error_messages={"required": _("Select the type of event")},
     )
-    subjects = forms.ModelMultipleChoiceField(
+    subjects = PeopleField(
         label=_("Who is this entry about?"),
         help_text=_("Select everyone it is about."),
         queryset=Person.objects.none(),

@@ -96,6 +96,19 @@ def chronology_period(case: Case, today: date) -> domain.Period:
     return domain.default_period(today)
 
 
+def filtered_period(default: domain.Period, filters: dict[str, Any]) -> domain.Period:
+    """The period asked for; a missing end stretches to take in the other one given, so a
+    lone "to" before the default start (or "from" after its end) is still a period."""
+    start, end = filters.get("start"), filters.get("end")
+    if start and end:
+        return domain.Period(start, end)
+    if end:
+        return domain.Period(min(default.start, end), end)
+    if start:
+        return domain.Period(start, max(default.end, start))
+    return default
+
+
 def merged_chronology(
     case: Case,
     *,
@@ -104,7 +117,7 @@ def merged_chronology(
     page: int | str | None = 1,
 ) -> MergedView:
     default = chronology_period(case, today)
-    period = domain.Period(filters.get("start") or default.start, filters.get("end") or default.end)
+    period = filtered_period(default, filters)
     entries = list(
         ChronologyEntry.objects.filter(case=case, is_draft=False)
         .select_related("chronology__agency")

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from supervision.agencies.models import Practitioner
+from supervision.cases.forms import PeopleField
 from supervision.cases.models import Case, Person
 from supervision.records.models import BalancingColumn, OutcomeStatus, StrengthKind, Whose
 
@@ -39,7 +40,7 @@ class PersonChoiceField(forms.ModelChoiceField[Person]):
         return str(obj.full_name)
 
 
-class PeopleChoiceField(forms.ModelMultipleChoiceField[Person]):
+class PeopleChoiceField(PeopleField):
     def label_from_instance(self, obj: Any) -> str:
         return str(obj.full_name)
 
@@ -222,7 +223,7 @@ class ChairSummaryForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
-class PractitionerChoiceField(forms.ModelMultipleChoiceField[Practitioner]):
+class PractitionerChoiceField(PeopleField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.user.full_name}, {obj.agency.name}"
 
