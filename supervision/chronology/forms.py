@@ -87,7 +87,7 @@ def read_rows(upload: UploadedFile[Any]) -> list[dict[str, str]]:
             rows = _read_csv(data)
         else:
             raise forms.ValidationError(_("The file must be a CSV or an Excel (.xlsx) file."))
-    except (UnicodeDecodeError, csv.Error, KeyError, ValueError, OSError) as error:
+    except (UnicodeDecodeError, csv.Error, KeyError, IndexError, ValueError, OSError) as error:
         if isinstance(error, forms.ValidationError):
             raise
         raise forms.ValidationError(
@@ -451,7 +451,7 @@ class EntryForm(forms.Form):
             day = "1"
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(_("The date of the event must be a real date")) from None
         if value > self.today:
             raise forms.ValidationError(_("The date of the event must be today or in the past"))

@@ -93,7 +93,7 @@ class DocumentUploadForm(forms.Form):
             raise forms.ValidationError(_("The year must have 4 numbers, for example 2025"))
         try:
             value = date(int(year), int(month), int(day))
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(_("The date of the document must be a real date")) from None
         if value > self.today:
             raise forms.ValidationError(_("The date of the document must be today or in the past"))
