@@ -80,6 +80,34 @@ def _check_people(session: SupervisionSession, people: Iterable[Person]) -> None
         raise ValueError("Everyone named must be in this case.")
 
 
+def _save_versioned_part(
+    *,
+    session: SupervisionSession,
+    version_field: str,
+    expected_version: int,
+    part: str,
+    by: User,
+    **fields: str,
+) -> PrinciplesRecord:
+    """Save one free-text part of the record and move its version on, unless someone saved
+    it since `expected_version` (then RecordConflict carries what is saved now). Audited."""
+    record = record_for_writing(session)
+    changed = PrinciplesRecord.objects.filter(
+        pk=record.pk, **{version_field: expected_version}
+    ).update(**fields, **{version_field: F(version_field) + 1}, updated_by=by)
+    record.refresh_from_db()
+    if not changed:
+        raise RecordConflict(record)
+    audit.record(
+        actor=by,
+        action=AuditAction.UPDATE,
+        target=record,
+        case=session.case,
+        detail={"part": part, "version": getattr(record, version_field)},
+    )
+    return record
+
+
 @transaction.atomic
 def record_update_what_matters(
     *,
@@ -90,24 +118,15 @@ def record_update_what_matters(
     by: User,
 ) -> PrinciplesRecord:
     """Save what matters and the family's words, unless someone saved since `expected_version`."""
-    record = record_for_writing(session)
-    changed = PrinciplesRecord.objects.filter(pk=record.pk, version=expected_version).update(
+    return _save_versioned_part(
+        session=session,
+        version_field="version",
+        expected_version=expected_version,
+        part="what matters",
+        by=by,
         what_matters=what_matters,
         family_words=family_words,
-        version=F("version") + 1,
-        updated_by=by,
     )
-    record.refresh_from_db()
-    if not changed:
-        raise RecordConflict(record)
-    audit.record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        target=record,
-        case=session.case,
-        detail={"part": "what matters", "version": record.version},
-    )
-    return record
 
 
 @transaction.atomic
@@ -279,25 +298,14 @@ def balancing_summary_save(
     *, session: SupervisionSession, summary: str, expected_version: int, by: User
 ) -> PrinciplesRecord:
     """Save the summary judgement, unless someone saved it since `expected_version`."""
-    record = record_for_writing(session)
-    changed = PrinciplesRecord.objects.filter(
-        pk=record.pk, balancing_version=expected_version
-    ).update(
+    return _save_versioned_part(
+        session=session,
+        version_field="balancing_version",
+        expected_version=expected_version,
+        part="balancing summary",
+        by=by,
         balancing_summary=summary.strip(),
-        balancing_version=F("balancing_version") + 1,
-        updated_by=by,
     )
-    record.refresh_from_db()
-    if not changed:
-        raise RecordConflict(record)
-    audit.record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        target=record,
-        case=session.case,
-        detail={"part": "balancing summary", "version": record.balancing_version},
-    )
-    return record
 
 
 @transaction.atomic
@@ -310,26 +318,15 @@ def chair_summary_save(
     by: User,
 ) -> PrinciplesRecord:
     """Save the chair summary (R39), unless someone saved it since `expected_version`."""
-    record = record_for_writing(session)
-    changed = PrinciplesRecord.objects.filter(
-        pk=record.pk, summary_version=expected_version
-    ).update(
+    return _save_versioned_part(
+        session=session,
+        version_field="summary_version",
+        expected_version=expected_version,
+        part="chair summary",
+        by=by,
         information_shared=information_shared.strip(),
         learning_points=learning_points.strip(),
-        summary_version=F("summary_version") + 1,
-        updated_by=by,
     )
-    record.refresh_from_db()
-    if not changed:
-        raise RecordConflict(record)
-    audit.record(
-        actor=by,
-        action=AuditAction.UPDATE,
-        target=record,
-        case=session.case,
-        detail={"part": "chair summary", "version": record.summary_version},
-    )
-    return record
 
 
 @transaction.atomic
